@@ -1,0 +1,42 @@
+# `make run` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+
+.PHONY: install sysdeps index run test eval bench loadtest clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+# Debian packages: chromium for the browser tests, FreeDict for translation.
+SYSPKGS := chromium dict-freedict-eng-ara dict-freedict-ara-eng
+sysdeps:
+	@missing=$$(for p in $(SYSPKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null; then \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q $$missing; \
+	  else echo "please install: $$missing" >&2; fi; \
+	fi
+
+index: install
+	$(PY) -m search index
+
+var/index/CURRENT:
+	$(MAKE) index
+
+run: install sysdeps var/index/CURRENT
+	$(PY) -m search serve
+
+test: install sysdeps
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) var

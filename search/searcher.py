@@ -1,0 +1,185 @@
+"""The one place search requests go through: `Engine.search` and `Engine.document`.
+
+The web app and the CLI call these and nothing else; they never see Whoosh.
+
+Each thread keeps one Whoosh searcher open and reuses it across requests.  It
+reopens only when a rebuild has switched the index to a new generation, so
+a server follows rebuilds without a restart.
+"""
+
+import math
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from whoosh import query as wq
+from whoosh import sorting
+
+from search import index
+from search.analysis import word_forms
+from search.highlight import Terms, highlight_all, matches, snippet
+from search.query import Clause, QueryError, parse
+
+EXACT_BOOST = 1.5  # the word as typed beats another word with the same stem
+LANGS = ("en", "ar")
+SORTS = ("relevance", "date")
+MAX_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """A word the query also looked for, and why: {"query": "Putin", "matched": "بوتين", "via": "sound"}."""
+
+    query: str
+    matched: str
+    via: str
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    lang: str
+    score: float
+    snippet: str
+    date: str = ""
+    source: str = ""
+    url: str = ""
+    matches: list = field(default_factory=list)  # the expansions this hit was found through
+
+
+@dataclass
+class Results:
+    query: str
+    total: int = 0
+    hits: list = field(default_factory=list)
+    page: int = 1
+    pages: int = 0
+    limit: int = 10
+    lang: str | None = None
+    sort: str = "relevance"
+    counts: dict = field(default_factory=lambda: {lang: 0 for lang in LANGS})
+    expansions: list = field(default_factory=list)
+    relaxed: bool = False  # no article had every word, so these have some of them
+    took_ms: float = 0.0
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _clause_query(clause: Clause, terms: Terms) -> wq.Query | None:
+    found = [word_forms(w) for w in clause.words]
+    found = [f for f in found if f is not None]  # stop words
+    if not found:
+        return None
+    terms.stems.update(stem for stem, _ in found)
+    terms.exact.update(exact for _, exact in found)
+    if len(found) == 1:
+        stem, exact = found[0]
+        return wq.Or([wq.Term("title", stem), wq.Term("text", stem), wq.Term("exact", exact, boost=EXACT_BOOST)])
+    stems = [stem for stem, _ in found]
+    return wq.Or([wq.Phrase("title", stems), wq.Phrase("text", stems)])
+
+
+def _validate(lang, limit, page, sort) -> None:
+    if lang not in (None, *LANGS):
+        raise QueryError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise QueryError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    if page < 1:
+        raise QueryError(f"page must be 1 or more, not {page}")
+    if sort not in SORTS:
+        raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+
+
+class Engine:
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self._local = threading.local()
+
+    def _searcher(self):
+        gen = index.generation_dir(self.index_dir)
+        local = self._local
+        if getattr(local, "searcher", None) is None or local.gen != gen:
+            searcher = index.open_index(self.index_dir).searcher()
+            if getattr(local, "searcher", None) is not None:
+                local.searcher.close()
+            local.searcher, local.gen = searcher, gen
+        return local.searcher
+
+    def _build(self, parsed, terms: Terms, relaxed: bool) -> wq.Query | None:
+        groups = []
+        for group in parsed.groups:
+            clauses = [q for q in (_clause_query(c, terms) for c in group) if q is not None]
+            if clauses:
+                groups.append(wq.Or(clauses) if len(clauses) > 1 else clauses[0])
+        if not groups:
+            return None
+        query = wq.Or(groups) if relaxed else wq.And(groups)
+        excluded = [q for q in (_clause_query(c, Terms()) for c in parsed.excluded) if q is not None]
+        return wq.AndNot(query, wq.Or(excluded)) if excluded else query
+
+    def search(self, text: str, *, lang: str | None = None, limit: int = 10, page: int = 1,
+               sort: str = "relevance") -> Results:
+        """Ranked hits with snippets.  Raises QueryError for a query that cannot run,
+        and index.IndexError_ when there is no usable index."""
+        started = time.perf_counter()
+        _validate(lang, limit, page, sort)
+        parsed = parse(text)
+        results = Results(query=text, limit=limit, page=page, lang=lang, sort=sort)
+        searcher = self._searcher()
+        terms = Terms()
+        query = self._build(parsed, terms, relaxed=False)
+        if query is None:
+            return results
+        counts = self._counts(searcher, query)
+        if not any(counts.values()) and len(parsed.groups) > 1:
+            query = self._build(parsed, Terms(), relaxed=True)
+            counts = self._counts(searcher, query)
+            results.relaxed = True
+        results.counts = counts
+        results.total = counts[lang] if lang else sum(counts.values())
+        results.pages = math.ceil(results.total / limit)
+        if results.total and page <= results.pages:
+            found = searcher.search_page(
+                query, page, pagelen=limit,
+                filter=wq.Term("lang", lang) if lang else None,
+                sortedby="date" if sort == "date" else None, reverse=sort == "date",
+            )
+            results.hits = [self._hit(hit, terms) for hit in found]
+        results.took_ms = round((time.perf_counter() - started) * 1000, 2)
+        return results
+
+    @staticmethod
+    def _counts(searcher, query) -> dict:
+        found = searcher.search(query, limit=1, groupedby=sorting.FieldFacet("lang"), maptype=sorting.Count)
+        groups = found.groups("lang")
+        return {lang: groups.get(lang, 0) for lang in LANGS}
+
+    @staticmethod
+    def _hit(hit, terms: Terms) -> Hit:
+        stored = hit.fields()
+        return Hit(
+            id=stored["id"], title=stored.get("title", ""), lang=stored.get("lang", ""),
+            score=round(hit.score or 0.0, 4), snippet=snippet(stored.get("text", ""), terms),
+            date=stored.get("date", ""), source=stored.get("source", ""), url=stored.get("url", ""),
+        )
+
+    def document(self, doc_id: str, query: str = "") -> dict | None:
+        """The whole article with the query's matches marked, or None if there is no such id."""
+        stored = self._searcher().document(id=doc_id)
+        if stored is None:
+            return None
+        terms = Terms()
+        try:
+            for clause in parse(query).clauses():
+                _clause_query(clause, terms)
+        except QueryError:
+            pass  # the article is still worth showing without marks
+        text = stored.get("text", "")
+        return {
+            "id": stored["id"], "title": stored.get("title", ""), "lang": stored.get("lang", ""),
+            "date": stored.get("date", ""), "source": stored.get("source", ""), "url": stored.get("url", ""),
+            "html": highlight_all(text, terms), "marks": len(matches(text, terms)) if terms else 0,
+        }

@@ -1,0 +1,26 @@
+"""Serve the app with gunicorn: worker processes use both cores, where
+Flask's development server is one process meant for debugging."""
+
+from gunicorn.app.base import BaseApplication
+
+from web import create_app
+
+
+class _Server(BaseApplication):
+    def __init__(self, app, options):
+        self.app, self.options = app, options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return self.app
+
+
+def serve(host: str, port: int, *, workers: int = 2, index_dir=None) -> None:
+    app = create_app({"INDEX_DIR": str(index_dir)} if index_dir else None)
+    options = {"bind": f"{host}:{port}", "workers": workers, "threads": 4, "worker_class": "gthread",
+               "accesslog": "-", "timeout": 60}
+    _Server(app, options).run()
