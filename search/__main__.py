@@ -60,7 +60,7 @@ _MARK = re.compile(r"</?mark>")
 
 def _plain(snippet: str, tty: bool) -> str:
     marked = _MARK.sub(lambda m: ("\033[1m" if m.group() == "<mark>" else "\033[0m") if tty else "*", snippet)
-    return html.unescape(marked)
+    return " ".join(html.unescape(marked).split())
 
 
 def _print_results(results, tty: bool) -> None:

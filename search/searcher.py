@@ -62,6 +62,7 @@ class Results:
     counts: dict = field(default_factory=lambda: {lang: 0 for lang in LANGS})
     expansions: list = field(default_factory=list)
     relaxed: bool = False  # no article had every word, so these have some of them
+    suggestion: str | None = None  # the query with unknown words corrected from the index's own words
     took_ms: float = 0.0
 
     def to_json(self) -> dict:
@@ -121,7 +122,7 @@ class Engine:
         return wq.AndNot(query, wq.Or(excluded)) if excluded else query
 
     def search(self, text: str, *, lang: str | None = None, limit: int = 10, page: int = 1,
-               sort: str = "relevance") -> Results:
+               sort: str = "relevance", xlang: bool = True, translate: bool = True) -> Results:
         """Ranked hits with snippets.  Raises QueryError for a query that cannot run,
         and index.IndexError_ when there is no usable index."""
         started = time.perf_counter()
@@ -148,8 +149,26 @@ class Engine:
                 sortedby="date" if sort == "date" else None, reverse=sort == "date",
             )
             results.hits = [self._hit(hit, terms) for hit in found]
+        results.suggestion = self._suggest(searcher, text, parsed)
         results.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return results
+
+    @staticmethod
+    def _suggest(searcher, text: str, parsed) -> str | None:
+        """Did you mean: each word the index has never seen, replaced by its nearest indexed word."""
+        corrector = None
+        suggestion = text
+        for clause in parsed.clauses():
+            for word in clause.words:
+                found = word_forms(word)
+                if found is None or searcher.doc_frequency("exact", found[1]):
+                    continue
+                corrector = corrector or searcher.corrector("exact")
+                # Misspellings rarely touch the first letter; requiring it keeps this fast.
+                better = corrector.suggest(found[1], limit=1, maxdist=2, prefix=1)
+                if better:
+                    suggestion = suggestion.replace(word, better[0], 1)
+        return suggestion if suggestion != text else None
 
     @staticmethod
     def _counts(searcher, query) -> dict:

@@ -10,20 +10,27 @@ from flask import Flask
 
 from search import config
 
+YEAR = 365 * 24 * 3600
+
 
 def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
-    app.config.from_mapping(INDEX_DIR=str(config.index_dir()), MAX_QUERY_CHARS=500)
+    # Static URLs carry a hash of the file (web/headers.py), so they can be cached for a year.
+    app.config.from_mapping(INDEX_DIR=str(config.index_dir()), SEND_FILE_MAX_AGE_DEFAULT=YEAR)
     if test_config:
         app.config.update(test_config)
+    app.json.ensure_ascii = False  # Arabic stays readable in the JSON
+    app.json.sort_keys = False  # the same key order as the CLI's --json: query, total, hits first
 
     from search.searcher import Engine
 
     # One engine per process; it keeps a searcher per thread and follows rebuilds.
     app.extensions["engine"] = Engine(Path(app.config["INDEX_DIR"]))
 
-    from web import api, pages
+    from web import api, errors, headers, pages
 
+    headers.init_app(app)
+    errors.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     return app

@@ -1,0 +1,80 @@
+"""The command line, run as a user runs it: a real process over a real index."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import CORPUS, ROOT
+
+
+def run(*args, input=None):
+    return subprocess.run([sys.executable, "-m", "search", *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, input=input, timeout=120)
+
+
+def test_index_prints_a_summary(tmp_path):
+    out = run("index", "--corpus", CORPUS, "--index", tmp_path / "ix")
+    assert out.returncode == 0, out.stderr
+    assert "indexed 5 documents (ar: 1, en: 4) from 5 files" in out.stdout
+    assert "indexing: 5/5 files" in out.stderr  # plain progress lines when not on a terminal
+
+
+def test_query_json_has_the_documented_shape(index_dir):
+    out = run("query", "--index", index_dir, "--json", "Gerasimov")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert data["query"] == "Gerasimov"
+    assert data["total"] >= 1
+    hit = data["hits"][0]
+    assert {"id", "title", "lang", "score", "snippet"} <= hit.keys()
+    assert hit["id"] == "001_90be085a9dae3c16"
+    assert "<mark>Gerasimov</mark>" in hit["snippet"]
+
+
+def test_query_lang_and_limit(index_dir):
+    data = json.loads(run("query", "--index", index_dir, "--json", "--lang", "en", "--limit", "1", "Syria").stdout)
+    assert len(data["hits"]) == 1
+    assert data["hits"][0]["lang"] == "en"
+
+
+def test_batch_reads_one_query_per_line(index_dir):
+    out = run("query", "--index", index_dir, "--batch", "-", input="Putin\nالاسد\n" + "x" * 600 + "\n")
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [line["query"][:5] for line in lines] == ["Putin", "الاسد", "xxxxx"]
+    assert lines[1]["hits"][0]["lang"] == "ar"
+    assert "limit is 500" in lines[2]["error"]
+
+
+def test_nothing_found_still_exits_zero(index_dir):
+    out = run("query", "--index", index_dir, "zzzunknownword")
+    assert out.returncode == 0
+    assert out.stdout.startswith("0 results")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["query"], id="no query"),
+        pytest.param(["query", "--lang", "fr", "x"], id="unknown language"),
+        pytest.param(["query", "--limit", "many", "x"], id="limit not a number"),
+        pytest.param(["query", "--limit", "0", "x"], id="limit out of range"),
+        pytest.param(["query", "x" * 501], id="query too long"),
+        pytest.param(["frobnicate"], id="unknown command"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_line(index_dir, args):
+    if args[0] == "query":
+        args = ["query", "--index", str(index_dir), *args[1:]]
+    out = run(*args)
+    assert out.returncode == 2
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in out.stderr
+
+
+def test_missing_index_says_how_to_build_it(tmp_path):
+    out = run("query", "--index", tmp_path / "none", "Putin")
+    assert out.returncode == 1
+    assert "make index" in out.stderr
+    assert "Traceback" not in out.stderr
