@@ -1,0 +1,144 @@
+"""A bilingual dictionary for cross-language keyword search, from FreeDict.
+
+Debian's `dict-freedict-eng-ara` and `dict-freedict-ara-eng` install dictd
+files: an `.index` of headword, offset and length (in dictd's base64) and a
+gzip `.dict.dz` of entries.  No dictd server is needed to read them.
+
+Both files are read both ways, and every headword and translation goes
+through our own analysers, so `attacks` reaches the entry `Attack` and
+`الهجمات` reaches `attack`.  The entries are uneven, so each word keeps only
+a few translations, weighted by their order in the entry.
+
+Where the files are missing the feature is off: `load()` returns None.
+"""
+
+import gzip
+import os
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pyarabic import araby
+
+from search.analysis import word_forms, words
+from search.script import ARABIC, script_of
+
+DEFAULT_DIR = Path("/usr/share/dictd")
+FILES = {"en": "freedict-eng-ara", "ar": "freedict-ara-eng"}
+MAX_TRANSLATIONS = 3  # per word: the first senses are the common ones
+MAX_PHRASE = 3  # words in the longest headword looked up (aircraft carrier, حاملة الطائرات)
+
+_B64 = {ch: i for i, ch in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+_SENSE = re.compile(r"^\s*\d+\.\s*")
+
+
+def _number(text: str) -> int:
+    value = 0
+    for ch in text:
+        value = value * 64 + _B64[ch]
+    return value
+
+
+def read_dictd(stem: Path):
+    """(headword, [translations in entry order]) for each entry of a dictd pair of files."""
+    data = gzip.open(f"{stem}.dict.dz").read()
+    with open(f"{stem}.index", encoding="utf-8") as index:
+        for line in index:
+            headword, offset, length = line.rstrip("\n").split("\t")
+            if headword.startswith("00database"):
+                continue
+            start = _number(offset)
+            body = data[start:start + _number(length)].decode("utf-8", errors="replace").split("\n")[1:]
+            senses = [_SENSE.sub("", line).strip() for line in body]
+            yield headword, [sense for sense in senses if sense]
+
+
+def key(phrase: str) -> tuple[str, ...] | None:
+    """A phrase as our analysers index it: its stems, stop words and single letters left out."""
+    stems = []
+    for word, _, _ in words(phrase):
+        forms = word_forms(word)
+        if forms is not None and len(forms[1]) > 1:
+            stems.append(forms[0])
+    return tuple(stems) or None
+
+
+@dataclass(frozen=True)
+class Translation:
+    stems: tuple[str, ...]  # what the query looks for, in the stemmed fields
+    text: str  # how it is shown: "also searched: التحالف"
+    weight: float  # 1 for an entry's first sense, less for later ones
+
+
+class Dictionary:
+    def __init__(self):
+        # language of the source -> source key -> target key -> (weight, shown text)
+        self._table = {"en": defaultdict(dict), "ar": defaultdict(dict)}
+
+    def add(self, source: str, target: str, weight: float) -> None:
+        source_key, target_key = key(source), key(target)
+        if source_key is None or target_key is None:
+            return
+        for lang, a, b, shown in (
+            (_lang(source), source_key, target_key, target),
+            (_lang(target), target_key, source_key, source),
+        ):
+            # Senses that several entries agree on (attack, attacks, attacked) add up.
+            known = self._table[lang][a].get(b)
+            self._table[lang][a][b] = (weight + known[0], known[1]) if known else (weight, _display(shown))
+
+    @lru_cache(maxsize=50_000)
+    def lookup(self, phrase_key: tuple[str, ...], lang: str) -> tuple[Translation, ...]:
+        found = self._table[lang].get(phrase_key, {})
+        # Heaviest first; of equals, the shorter phrase is the likelier translation.
+        best = sorted(found.items(), key=lambda item: (-item[1][0], len(item[0]), item[1][1]))[:MAX_TRANSLATIONS]
+        return tuple(Translation(k, shown, weight) for k, (weight, shown) in best)
+
+    def translate(self, query_words: list[str]) -> list[tuple[int, int, tuple[Translation, ...]]]:
+        """(start, end, translations) for the longest headwords found in a run of words."""
+        found, i = [], 0
+        while i < len(query_words):
+            for n in range(min(MAX_PHRASE, len(query_words) - i), 0, -1):
+                phrase = query_words[i:i + n]
+                phrase_key = key(" ".join(phrase))
+                lang = _lang(phrase[0])
+                translations = self.lookup(phrase_key, lang) if phrase_key else ()
+                if translations:
+                    found.append((i, i + n, translations))
+                    i += n
+                    break
+            else:
+                i += 1
+        return found
+
+    def __len__(self):
+        return sum(len(table) for table in self._table.values())
+
+
+def _lang(text: str) -> str:
+    return "ar" if script_of(text) == ARABIC else "en"
+
+
+def _display(text: str) -> str:
+    return araby.strip_tashkeel(text).lower() if _lang(text) == "ar" else text.lower()
+
+
+def directory() -> Path:
+    return Path(os.environ.get("SEARCH_DICT_DIR", DEFAULT_DIR))
+
+
+@lru_cache(maxsize=4)
+def load(folder: Path | None = None) -> Dictionary | None:
+    """Both FreeDict files as one Dictionary, or None where they are not installed."""
+    folder = folder or directory()
+    stems = [folder / name for name in FILES.values()]
+    if not all(Path(f"{stem}.index").exists() and Path(f"{stem}.dict.dz").exists() for stem in stems):
+        return None
+    dictionary = Dictionary()
+    for stem in stems:
+        for headword, senses in read_dictd(stem):
+            for rank, sense in enumerate(senses[:MAX_TRANSLATIONS]):
+                dictionary.add(headword, sense, 1.0 / (rank + 1))
+    return dictionary
