@@ -1,45 +1,23 @@
 """Reading the corpus: .txt and .jsonl files into Documents, whatever the input.
 
-A newsroom drops files of unknown quality into `corpus/`.  Nothing in one
-file may stop the build or cost another file its articles: each problem
-becomes a `Skipped(path, line, reason)`, each repair a note on its file.
+Nothing in one file may stop the build or cost another file its articles:
+each problem is a `Skipped(path, line, reason)`, each repair a note on the
+file's `FileResult`.  The decisions (each one's "why" is at its code):
 
-Decisions, so the summary can be explained:
-
-- Files: `.txt` and `.jsonl` (any case) in any subfolder.  Files and folders
-  whose name starts with "." (.git, .DS_Store) are not corpus and are passed
-  over silently; any other file is reported once as not read, because a
-  .docx or .pdf that silently finds nothing is worse than one summary line.
-  Symlinks are followed only to files inside the corpus folder; folder
-  symlinks are reported and not followed (they loop and duplicate).
-- Encodings: a BOM decides (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE).  Otherwise
-  UTF-8; text that is mostly UTF-8 with a few damaged bytes stays UTF-8 with
-  them replaced by U+FFFD (noted).  Anything else is a legacy 8-bit file:
-  Windows-1256 (or ISO-8859-6) when that turns its high bytes mostly into
-  Arabic letters, else Windows-1252, else Latin-1, which cannot fail.  We do
-  not use a statistical detector: charset-normalizer reads a short cp1256
-  Arabic title as Japanese cp932, and French cp1252 as Baltic cp775.  Other
-  scripts' legacy encodings (KOI8, Shift-JIS) come out garbled but harmless.
-- Binary: more than 5% control bytes in the first 64 KB (not counting tab,
-  newlines, form feed, ESC).  UTF-16 without a BOM looks binary too; the
-  reason says so.
-- Size: a .txt file over `max_bytes` (default 20 MB) is skipped unread.  A
-  .jsonl file has no size limit (it holds many articles) and is streamed;
-  `max_bytes` limits each of its lines instead.
-- Content: empty files, and text with no letter or digit (only whitespace or
-  punctuation), are skipped.  Text is cleaned by `clean_text` before it is
-  stored, because snippets are cut from the stored text.
-- JSON Lines: a line needs an object with `id` (string or integer) and a
-  non-empty string `text`; otherwise the line is skipped.  A `title` that is
-  missing or empty becomes the text's first non-blank line (the .txt rule);
-  a number is used as text; another type is replaced and noted.  `lang` is
-  kept only as "en" or "ar" (case and region ignored: "EN-us" is "en"); a
-  `date` that parses becomes YYYY-MM-DD and is otherwise dropped without a
-  note.  Other keys (publisher, topics, category) are ignored.
-- Ids: the first document with an id wins, within a file and across files,
-  in sorted path order; later ones are skipped with where the first was.
-- `FileResult.sha256` is the hash of the file's bytes, or None when it was
-  not read (too large, unreadable), so an incremental update retries it.
+- Files: .txt and .jsonl, any case, in any subfolder.  Names starting with
+  "." are passed over silently; any other file is reported as ignored.
+  Symlinks are read only when they lead to a file inside the corpus folder.
+- Encodings: a BOM (UTF-8, -16, -32), else UTF-8, else Windows-1256 for
+  Arabic, else Windows-1252, else Latin-1; see `_decode` for why.
+- Size: `max_bytes` (20 MB) per .txt file, skipped unread when larger.  A
+  .jsonl file is streamed whatever its size; `max_bytes` limits each line.
+- Skipped: binary and empty files, texts without a letter or digit, JSON
+  lines that are not an object with an id and a string text, repeated ids
+  (the first wins, within a file and across files in sorted path order).
+- Repaired and noted: what `clean_text` removes, damaged UTF-8 bytes,
+  titles, urls and `lang` values of the wrong type or value.  A missing
+  title is the text's first non-blank line, as in a .txt file.  A `date`
+  that does not parse is dropped silently; other keys are ignored.
 
 >>> clean_text("\\u200fﻻ\\x00 بأس")
 'لا بأس'
@@ -56,14 +34,14 @@ import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date as _date
+from datetime import date
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 MAX_BYTES = 20 * 1024 * 1024
 SUFFIXES = (".txt", ".jsonl")
 LANGS = ("en", "ar")
-_SAMPLE = 64 * 1024
+_SAMPLE = 64 * 1024  # enough bytes to tell binary from text, or Arabic from Latin
 
 
 @dataclass(frozen=True)
@@ -71,12 +49,12 @@ class Document:
     id: str
     title: str
     text: str
-    file: str  # path relative to the corpus folder, "/"-separated
+    file: str  # path relative to the corpus folder, with "/"
     lang: str | None = None
     date: str | None = None
     url: str | None = None
     source: str | None = None
-    line: int | None = None  # line of a .jsonl file; None for .txt
+    line: int | None = None  # line in a .jsonl file, to point at in messages
 
 
 @dataclass(frozen=True)
@@ -93,31 +71,29 @@ class Skipped:
 @dataclass
 class FileResult:
     path: str
-    sha256: str | None
+    sha256: str | None  # None when the file was not read, so an update tries it again
     encoding: str | None
     documents: list[Document] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # repairs, one line each
+    notes: list[str] = field(default_factory=list)  # repairs, one line each: "path: what"
 
 
 # --- cleaning -------------------------------------------------------------
 
-# Character classes, each with the note a repair leaves and its replacement.
-# NUL is deleted rather than spaced: stray NULs usually sit between the
-# letters of UTF-16 read as bytes.  Other controls become a space, so a form
-# feed between two words never joins them; they are invisible, invalid in
-# HTML and XML, and a terminal would obey them.  Bidi controls, zero-width
-# characters and BOMs are invisible too, but split a word in two for the
-# tokenizer and can reorder a snippet's display.  Surrogates cannot be
-# written as UTF-8, so the index or a JSON answer would fail on them.
+# NUL is deleted, not spaced: stray NULs sit between letters of UTF-16 read
+# as bytes.  Other controls become a space, so a form feed never joins two
+# words; they are invalid in HTML and a terminal would obey them.  Bidi and
+# zero-width characters and BOMs are invisible, split a word for the
+# tokenizer and can reorder a snippet.  Surrogates cannot be UTF-8 encoded,
+# so the index or a JSON answer would fail on them.
 _NUL, _CONTROLS = r"\x00", r"\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 _BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _ZERO_WIDTH, _BOM, _SURROGATES = r"\u00ad\u200b-\u200d\u2060", r"\ufeff", r"\ud800-\udfff"
-# Compatibility forms where NFKC helps search: Arabic presentation forms
-# (ﻻ, ﺍﻟ from PDFs), Latin ligatures (ﬁ) and full-width letters.  NFKC is not
-# applied to the whole text, where it would also rewrite "…", "²" and "½".
+# NFKC only where it helps search: Arabic presentation forms (ﻻ, ﺍﻟ from
+# PDFs), Latin ligatures (ﬁ), full-width letters.  On the whole text it would
+# also rewrite "…", "²" and "½".
 _COMPAT = r"\ufb00-\ufdff\ufe10-\ufefe\uff00-\uffef"
-_REPAIRS = tuple(
+_REPAIRS = [
     (note, re.compile(f"[{chars}]+"), replacement)
     for note, chars, replacement in (
         ("removed NUL bytes", _NUL, ""),
@@ -126,35 +102,32 @@ _REPAIRS = tuple(
         ("removed zero-width characters", _ZERO_WIDTH, ""),
         ("removed byte order marks inside the text", _BOM, ""),
         ("replaced unpaired surrogates with U+FFFD", _SURROGATES, "\ufffd"),
+        ("normalised presentation forms and ligatures (NFKC)", _COMPAT, lambda m: unicodedata.normalize("NFKC", m[0])),
     )
-)
+]
 _ODD = re.compile(f"[{_NUL}{_CONTROLS}{_BIDI}{_ZERO_WIDTH}{_BOM}{_SURROGATES}{_COMPAT}]")
-_COMPAT_RUN = re.compile(f"[{_COMPAT}]+")
 _WORD = re.compile(r"[^\W_]")
 _FIRST_LINE = re.compile(r"\S[^\n\r]*")
 
 
 def _clean(text: str) -> tuple[str, list[str]]:
-    """`clean_text`, and the notes for what it had to repair."""
+    """`clean_text`, and notes on what it had to repair."""
     repairs = []
-    if _ODD.search(text):  # most texts need no repair: one scan says so
+    if _ODD.search(text):  # most texts need no repair, and one scan says so
         for note, pattern, replacement in _REPAIRS:
-            text, count = pattern.subn(replacement, text)
-            if count:
+            repaired = pattern.sub(replacement, text)
+            if repaired != text:
+                text = repaired
                 repairs.append(note)
-        folded = _COMPAT_RUN.sub(lambda m: unicodedata.normalize("NFKC", m[0]), text)
-        if folded != text:
-            repairs.append("normalised presentation forms and ligatures (NFKC)")
-            text = folded
-    # NFC joins decomposed letters (e + combining acute, alef + hamza above)
-    # and never removes vowel marks, which snippets must show.
+    # NFC composes e + combining acute and alef + hamza above; it only
+    # reorders vowel marks (fatha before shadda), never drops them.
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text, repairs
 
 
 def clean_text(text: str) -> str:
-    """The text as it is stored and searched; also applied to queries.
+    """The text as it is stored and searched; queries go through it too.
 
     >>> clean_text("Syr\\u200bia \\ufb01nal مُحَمَّد")
     'Syria final مُحَمَّد'
@@ -175,8 +148,8 @@ def _first_line(text: str) -> str:
 
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _MONTH = rf"({'|'.join(_MONTHS)})[a-z]*\.?"
-# Year first, or a month by name, is unambiguous; 03/04/2015 is not (March
-# or April?), so it is dropped like any date that does not parse.
+# Year first, or a month by name, is unambiguous; 03/04/2015 (March or
+# April?) is not, so it is dropped like any date that does not parse.
 _DATE_FORMS = (
     (re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"), "ymd"),  # 2015-07-21
     (re.compile(rf"(?<!\d)(\d{{1,2}})[-\s]+{_MONTH}[-\s,]+(\d{{4}})(?!\d)", re.I), "dmy"),  # 26-FEB-1987
@@ -190,11 +163,10 @@ def normalize_date(value: object) -> str | None:
         return None
     for pattern, order in _DATE_FORMS:
         if match := pattern.search(value):
-            parts = dict(zip(order, match.groups()))
-            month = parts["m"]
-            month = _MONTHS.index(month[:3].lower()) + 1 if month[0].isalpha() else int(month)
+            part = dict(zip(order, match.groups()))
+            month = _MONTHS.index(part["m"].lower()) + 1 if part["m"].isalpha() else int(part["m"])
             try:
-                return _date(int(parts["y"]), month, int(parts["d"])).isoformat()
+                return date(int(part["y"]), month, int(part["d"])).isoformat()
             except ValueError:
                 return None
     return None
@@ -209,10 +181,13 @@ _BOMS = (  # UTF-32 first: its little-endian BOM begins with UTF-16's
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+# Control bytes that text in any encoding we read does not use (tab,
+# newlines, form feed and ESC are text); random bytes are about 10% these.
 _CONTROL_BYTES = bytes([*range(0, 9), *range(14, 27), *range(28, 32), 127])
 _NOT_CONTROL = bytes(set(range(256)) - set(_CONTROL_BYTES))
 _HIGH_BYTES = bytes(range(128, 256))
-_ARABIC = re.compile(r"[\u0600-\u06ff]")
+# Two or more Arabic letters in a row, each with any vowel marks it carries.
+_ARABIC_WORDS = re.compile(r"(?:[\u0621-\u064a\u0671-\u06d3][\u064b-\u0652]*){2,}")
 
 
 def _bom(head: bytes) -> tuple[bytes, str] | None:
@@ -220,94 +195,81 @@ def _bom(head: bytes) -> tuple[bytes, str] | None:
 
 
 def _is_binary(sample: bytes) -> bool:
-    controls = len(sample.translate(None, _NOT_CONTROL))
-    return controls * 20 > len(sample)
+    return len(sample.translate(None, _NOT_CONTROL)) * 20 > len(sample)
 
 
 def _decode(data: bytes) -> tuple[str, str, int]:
-    """(text, encoding, bad bytes replaced) for bytes without a BOM."""
+    """(text, encoding, bad bytes replaced) for bytes without a BOM.
+
+    UTF-8 is kept while damage is the exception.  Else an 8-bit encoding:
+    Windows-1256 when it reads most high bytes as Arabic words (runs of two
+    or more letters: German "ö", "ß" also come out as Arabic letters, but
+    alone), else Windows-1252, else Latin-1, which cannot fail.  We chose
+    this over a statistical detector: charset-normalizer read a short cp1256
+    title as Japanese cp932 and French cp1252 as Baltic cp775.  ISO-8859-6
+    is not guessed: it reads é, è, à as Arabic letters.  Other scripts'
+    8-bit encodings (KOI8, Shift-JIS) come out garbled but harmless.
+    """
     try:
         return data.decode("utf-8"), "utf-8", 0
-    except UnicodeDecodeError:
-        pass
-    text = data.decode("utf-8", "replace")
+    except UnicodeDecodeError as exc:
+        text, start = data.decode("utf-8", "replace"), exc.start
     bad = text.count("\ufffd")
-    ascii_count = len(data.translate(None, _HIGH_BYTES))
-    if len(text) - ascii_count - bad >= bad:  # more good characters than damage
+    if len(text) - len(data.translate(None, _HIGH_BYTES)) - bad >= bad:  # more good characters than bad
         return text, "utf-8", bad
-    sample = data[:_SAMPLE]
+    sample = data[start : start + _SAMPLE]  # begins at a high byte, so `high` > 0
     high = len(sample) - len(sample.translate(None, _HIGH_BYTES))
-    best, best_share = None, 0.5
-    for codec in ("cp1256", "iso8859_6"):
-        try:
-            share = len(_ARABIC.findall(sample.decode(codec))) / high
-        except UnicodeDecodeError:
-            continue
-        if share > best_share:
-            best, best_share = codec, share
-    if best is None:
-        try:
-            return data.decode("cp1252"), "cp1252", 0
-        except UnicodeDecodeError:
-            best = "latin-1"
-    return data.decode(best, "replace"), best, 0
+    if sum(map(len, _ARABIC_WORDS.findall(sample.decode("cp1256")))) * 2 > high:
+        return data.decode("cp1256"), "cp1256", 0
+    try:
+        return data.decode("cp1252"), "cp1252", 0
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1", 0
 
 
-class _Notes:
-    """Repairs of one file, one line per kind: 'what (N lines, first at line K)'."""
+def _note(notes: dict, what: str, line: int | None = None) -> None:
+    notes.setdefault(what, [0, line])[0] += 1
 
-    def __init__(self) -> None:
-        self._seen: dict[str, list] = {}
 
-    def add(self, what: str, line: int | None = None) -> None:
-        self._seen.setdefault(what, [0, line])[0] += 1
-
-    def lines(self) -> list[str]:
-        out = []
-        for what, (count, first) in self._seen.items():
-            if first is None:
-                out.append(what)
-            else:
-                out.append(f"{what} ({count} lines, first at line {first})" if count > 1 else f"{what} (line {first})")
-        return out
+def _note_lines(path: str, notes: dict) -> list[str]:
+    """One line per kind of repair: 'path: what (N lines, first at line K)'."""
+    lines = []
+    for what, (count, first) in notes.items():
+        where = "" if first is None else f" (line {first})" if count == 1 else f" ({count} lines, first at line {first})"
+        lines.append(f"{path}: {what}{where}")
+    return lines
 
 
 # --- .txt -----------------------------------------------------------------
 
 
-def _read_txt(f: io.BufferedReader, size: int, path: str, max_bytes: int) -> FileResult:
+def _read_txt(fd: int, size: int, path: str, max_bytes: int) -> FileResult:
     result = FileResult(path, None, None)
-    if size > max_bytes:
-        result.skipped.append(Skipped(path, None, f"too large: {size:,} bytes (limit {max_bytes:,})"))
+    with open(fd, "rb", closefd=False) as f:
+        data = f.read(max_bytes + 1) if size <= max_bytes else b""  # it may grow after fstat
+    if size > max_bytes or len(data) > max_bytes:
+        result.skipped.append(Skipped(path, None, f"too large: {max(size, len(data)):,} bytes (limit {max_bytes:,})"))
         return result
-    data = f.read(max_bytes + 1)  # the file may have grown since it was measured
-    if len(data) > max_bytes:
-        result.skipped.append(Skipped(path, None, f"too large: over {max_bytes:,} bytes (limit)"))
-        return result
-    result.sha256 = hashlib.sha256(data).hexdigest()
-    notes = _Notes()
+    result.sha256, notes = hashlib.sha256(data).hexdigest(), {}
     if found := _bom(data):
         bom, result.encoding = found
         text = data[len(bom) :].decode(result.encoding, "replace")
-    elif not data:
-        result.skipped.append(Skipped(path, None, "empty file"))
-        return result
-    elif _is_binary(data[:_SAMPLE]):
-        result.skipped.append(Skipped(path, None, "binary file (or UTF-16 without a BOM)"))
+    elif not data or _is_binary(data[:_SAMPLE]):
+        reason = "binary file (or UTF-16 without a BOM)" if data else "empty file"
+        result.skipped.append(Skipped(path, None, reason))
         return result
     else:
         text, result.encoding, bad = _decode(data)
         if bad:
-            notes.add(f"replaced {bad} invalid UTF-8 byte sequence(s)")
+            _note(notes, f"replaced {bad} invalid UTF-8 byte sequence(s)")
     text, repairs = _clean(text)
     for note in repairs:
-        notes.add(note)
-    result.notes = notes.lines()
-    if not _WORD.search(text):
-        result.skipped.append(Skipped(path, None, "no letters or digits (empty, whitespace or punctuation)"))
+        _note(notes, note)
+    result.notes = _note_lines(path, notes)
+    if _WORD.search(text):
+        result.documents.append(Document(path[: -len(".txt")], _first_line(text), text, path))
     else:
-        doc_id = path[: -len(".txt")]
-        result.documents.append(Document(doc_id, _first_line(text), text, path))
+        result.skipped.append(Skipped(path, None, "no letters or digits (whitespace or punctuation only)"))
     return result
 
 
@@ -315,7 +277,7 @@ def _read_txt(f: io.BufferedReader, size: int, path: str, max_bytes: int) -> Fil
 
 
 class _HashingReader(io.RawIOBase):
-    """Hashes the bytes as they are read, so a large file is read only once."""
+    """Hashes bytes as they are read, so a large file is read once."""
 
     def __init__(self, raw: io.RawIOBase) -> None:
         self.raw, self.sha = raw, hashlib.sha256()
@@ -325,13 +287,12 @@ class _HashingReader(io.RawIOBase):
 
     def readinto(self, buffer) -> int:
         count = self.raw.readinto(buffer)
-        if count:
-            self.sha.update(memoryview(buffer)[:count])
+        self.sha.update(memoryview(buffer)[: count or 0])
         return count
 
 
 def _lines(stream, limit: int) -> Iterator[tuple[int, bytes | str | None]]:
-    """(line number, line), the line None when longer than `limit`: never more in memory."""
+    """(number, line) with None for a line over `limit`, which is never held whole."""
     newline = "\n" if isinstance(stream, io.TextIOBase) else b"\n"
     number = 0
     while line := stream.readline(limit + 1):
@@ -348,35 +309,25 @@ def _kind(value: object) -> str:
     return names.get(type(value), "a number")
 
 
-def _text_field(record: dict, key: str, line: int, notes: _Notes) -> str | None:
+def _optional(record: dict, key: str, line: int, notes: dict) -> str | None:
+    """A short optional field (url, source, lang) as one clean line, or None."""
     value = record.get(key)
     if isinstance(value, str):
         return _one_line(clean_text(value)) or None
     if value is not None:
-        notes.add(f"{key} is {_kind(value)}, not a string: ignored", line)
+        _note(notes, f"{key} is {_kind(value)}, not a string: ignored", line)
     return None
 
 
-def _lang(value: object, line: int, notes: _Notes) -> str | None:
-    """"en" or "ar" from values like "EN" or "ar-SA"; anything else is noted and dropped."""
-    if value is None:
-        return None
-    code = re.split(r"[-_]", value.strip().lower())[0] if isinstance(value, str) else None
-    if code in LANGS:
-        return code
-    notes.add(f"lang {str(value)[:20]!r} is not en or ar: ignored", line)
-    return None
-
-
-def _parse_line(line: str, number: int, path: str, notes: _Notes) -> Document | str:
+def _parse_line(line: str, number: int, file_id: str, path: str, notes: dict) -> Document | str:
     """The line's Document, or the reason it is skipped."""
     try:
         record = json.loads(line)
-    except (ValueError, RecursionError) as exc:  # also int digit limits, deep nesting
+    except (ValueError, RecursionError) as exc:  # ValueError: also Python's digit limit
         return f"malformed JSON ({getattr(exc, 'msg', None) or type(exc).__name__})"
     if not isinstance(record, dict):
         return f"not a JSON object but {_kind(record)}"
-    line_id, text = record.get("id"), record.get("text")
+    line_id, text, title = record.get("id"), record.get("text"), record.get("title")
     if isinstance(line_id, bool) or not isinstance(line_id, (str, int)):
         return "no id" if line_id is None else f"id is {_kind(line_id)}, not a string"
     if not (line_id := _one_line(clean_text(str(line_id)))):
@@ -389,53 +340,58 @@ def _parse_line(line: str, number: int, path: str, notes: _Notes) -> Document | 
     if not _WORD.search(text):
         return "text has no letters or digits"
     for note in repairs:
-        notes.add(note, number)
-    title = record.get("title")
+        _note(notes, note, number)
     if isinstance(title, (int, float)) and not isinstance(title, bool):
         title = str(title)
     elif title is not None and not isinstance(title, str):
-        notes.add(f"title is {_kind(title)}: used the text's first line", number)
+        _note(notes, f"title is {_kind(title)}: used the text's first line", number)
         title = None
-    title = _one_line(clean_text(title or "")) or _first_line(text)
-    lang = _lang(record.get("lang"), number, notes)
-    url, source = (_text_field(record, key, number, notes) for key in ("url", "source"))
-    file_id = path[: -len(".jsonl")]
+    lang = _optional(record, "lang", number, notes)
+    if lang is not None and (lang := re.split(r"[-_]", lang.lower())[0]) not in LANGS:
+        _note(notes, f"lang {lang[:20]!r} is not en or ar: ignored", number)
+        lang = None
     return Document(
-        f"{file_id}/{line_id}", title, text, path, lang, normalize_date(record.get("date")), url, source, number
+        id=f"{file_id}/{line_id}",
+        title=_one_line(clean_text(title or "")) or _first_line(text),
+        text=text,
+        file=path,
+        lang=lang,
+        date=normalize_date(record.get("date")),
+        url=_optional(record, "url", number, notes),
+        source=_optional(record, "source", number, notes),
+        line=number,
     )
 
 
-def _read_jsonl(f: io.BufferedReader, path: str, max_bytes: int) -> FileResult:
-    hashing = _HashingReader(f.raw)
-    stream = io.BufferedReader(hashing, 1 << 20)
-    result, notes, first_line = FileResult(path, None, None), _Notes(), {}
-    encodings: dict[str, None] = {}  # ordered set of the encodings the lines needed
+def _read_jsonl(fd: int, path: str, max_bytes: int) -> FileResult:
+    result, notes, first_line = FileResult(path, None, None), {}, {}
+    hashing = _HashingReader(io.FileIO(fd, closefd=False))
+    stream = lines = io.BufferedReader(hashing, 1 << 20)
     head = stream.peek(_SAMPLE)[:_SAMPLE]
-    lines = stream
+    base, encodings = "utf-8", {}  # encodings: an ordered set of those the lines needed
     if found := _bom(head):
-        bom, codec = found
+        bom, base = found
         stream.read(len(bom))
-        encodings[codec] = None
-        if codec != "utf-8-sig":  # UTF-16/32 cannot be split into lines as bytes
-            lines = io.TextIOWrapper(stream, encoding=codec, errors="replace", newline="\n")
+        encodings[base] = None
+        if base != "utf-8-sig":  # UTF-16 and UTF-32 cannot be split into lines as bytes
+            lines = io.TextIOWrapper(stream, encoding=base, errors="replace", newline="\n")
     elif _is_binary(head):
         result.skipped.append(Skipped(path, None, "binary file (or UTF-16 without a BOM)"))
-        lines = io.BytesIO()
+        base, lines = None, io.BytesIO()
     for number, line in _lines(lines, max_bytes):
         if line is None:
             result.skipped.append(Skipped(path, number, f"line longer than {max_bytes:,} (limit)"))
             continue
-        if isinstance(line, bytes):
-            if not line.isascii():
-                line, encoding, bad = _decode(line)
-                encodings.setdefault(encoding)
-                if bad:
-                    notes.add("replaced invalid UTF-8 byte sequences", number)
-            else:
-                line = line.decode("ascii")
+        if isinstance(line, bytes) and line.isascii():
+            line = line.decode("ascii")
+        elif isinstance(line, bytes):
+            line, encoding, bad = _decode(line)
+            encodings.setdefault(base if encoding == "utf-8" else encoding)
+            if bad:
+                _note(notes, "replaced invalid UTF-8 byte sequences", number)
         if not line.strip():
-            continue  # blank lines separate nothing in JSON Lines; not an error
-        doc = _parse_line(line, number, path, notes)
+            continue  # blank lines are harmless in JSON Lines
+        doc = _parse_line(line, number, path[: -len(".jsonl")], path, notes)
         if isinstance(doc, str):
             result.skipped.append(Skipped(path, number, doc))
         elif doc.id in first_line:
@@ -445,9 +401,10 @@ def _read_jsonl(f: io.BufferedReader, path: str, max_bytes: int) -> FileResult:
             result.documents.append(doc)
     while stream.read(1 << 20):  # hash whatever was not read as lines
         pass
-    result.sha256 = hashing.sha.hexdigest()
-    result.encoding = "+".join(encodings) or "utf-8"
-    result.notes = notes.lines()
+    if not result.documents and not result.skipped:
+        result.skipped.append(Skipped(path, None, "empty file (no JSON lines)"))
+    result.sha256, result.encoding = hashing.sha.hexdigest(), "+".join(encodings) or base
+    result.notes = _note_lines(path, notes)
     return result
 
 
@@ -459,8 +416,8 @@ def _inside(root: Path, target: str) -> bool:
     return os.path.commonpath([real_root, os.path.realpath(target)]) == real_root
 
 
-def _skip_reason(root: Path, full: str, name: str) -> str | None:
-    """Why scan does not list a file, or None when it should be read."""
+def _scan_reason(root: Path, full: str, name: str) -> str | None:
+    """Why `scan` passes over a file, or None when the file is to be read."""
     if not name.lower().endswith(SUFFIXES):
         return "not a .txt or .jsonl file: ignored"
     if os.path.islink(full) and not _inside(root, full):
@@ -478,7 +435,7 @@ def scan(root: Path) -> tuple[list[str], list[Skipped]]:
     """Sorted relative paths of the .txt and .jsonl files, and what was passed over.
 
     A missing corpus folder raises FileNotFoundError: it is a usage error,
-    and building an empty index from it would replace a good one.
+    and an empty index built from it would replace a good one.
     """
     root = Path(root)
     if not root.is_dir():
@@ -492,16 +449,15 @@ def scan(root: Path) -> tuple[list[str], list[Skipped]]:
         skipped.append(Skipped(relative(exc.filename), None, f"folder cannot be read: {exc.strerror}"))
 
     for folder, subfolders, files in os.walk(root, onerror=cannot_list):
-        for name in [d for d in subfolders if os.path.islink(os.path.join(folder, d))]:
-            if not name.startswith("."):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        for name in subfolders:
+            if os.path.islink(os.path.join(folder, name)):  # os.walk does not enter them
                 skipped.append(Skipped(relative(os.path.join(folder, name)), None, "symlink to a folder: not followed"))
-        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
         for name in files:
+            full = os.path.join(folder, name)
             if name.startswith("."):
                 continue
-            full = os.path.join(folder, name)
-            reason = _skip_reason(root, full, name)
-            if reason:
+            if reason := _scan_reason(root, full, name):
                 skipped.append(Skipped(relative(full), None, reason))
             else:
                 found.append(relative(full))
@@ -509,19 +465,17 @@ def scan(root: Path) -> tuple[list[str], list[Skipped]]:
 
 
 def read_file(root: Path, path: str, *, max_bytes: int = MAX_BYTES) -> FileResult:
-    """The documents of one file, what was skipped in it, and its hash."""
-    full = os.path.join(root, path)
+    """The documents of one file (path relative to root), what was skipped, and its hash."""
+    full, suffix = os.path.join(root, path), os.path.splitext(path)[1].lower()
 
     def skip(reason: str) -> FileResult:
         return FileResult(path, None, None, skipped=[Skipped(path, None, reason)])
 
-    suffix = os.path.splitext(path)[1].lower()
     if suffix not in SUFFIXES:
         return skip("not a .txt or .jsonl file: ignored")
     if os.path.isabs(path) or not _inside(root, full):
         return skip("leads outside the corpus folder")
-    try:
-        # O_NONBLOCK: opening a FIFO named x.txt must not wait for a writer.
+    try:  # O_NONBLOCK: opening a FIFO named x.txt must not wait for a writer
         fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         return skip("disappeared before it could be read")
@@ -530,36 +484,34 @@ def read_file(root: Path, path: str, *, max_bytes: int = MAX_BYTES) -> FileResul
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            os.close(fd)
             return skip("not a regular file")
-        with open(fd, "rb") as f:
-            if suffix == ".txt":
-                return _read_txt(f, info.st_size, path, max_bytes)
-            return _read_jsonl(f, path, max_bytes)
+        if suffix == ".txt":
+            return _read_txt(fd, info.st_size, path, max_bytes)
+        return _read_jsonl(fd, path, max_bytes)
     except OSError as exc:
         return skip(f"read error: {exc.strerror or exc}")
     except Exception as exc:  # a bug of ours must not cost the other files their articles
         return skip(f"could not be read ({type(exc).__name__}: {exc})")
+    finally:
+        os.close(fd)
 
 
-def load_corpus(root: Path, *, max_bytes: int = MAX_BYTES) -> Iterator[FileResult]:
-    """One FileResult per file, in path order; a duplicate id is kept only the first time.
+def load_corpus(
+    root: Path, paths: Iterable[str] | None = None, *, max_bytes: int = MAX_BYTES
+) -> Iterator[FileResult]:
+    """A FileResult per file of `paths` (default: `scan(root)`'s), each id kept the first time.
 
-    Files that `scan` passed over come first, each as a result with no documents.
+    What `scan` passed over is in its own second value, not here: a caller
+    that wants both scans once and passes the paths in.
     """
-    paths, passed_over = scan(root)
-    for skipped in passed_over:
-        yield FileResult(skipped.path, None, None, skipped=[skipped])
     first: dict[str, str] = {}
-    for path in paths:
-        result = read_file(root, path, max_bytes=max_bytes)
-        kept = []
+    for path in scan(root)[0] if paths is None else paths:
+        result, kept = read_file(root, path, max_bytes=max_bytes), []
         for doc in result.documents:
-            where = doc.file if doc.line is None else f"{doc.file}:{doc.line}"
             if doc.id in first:
                 result.skipped.append(Skipped(path, doc.line, f"duplicate id {doc.id!r} (first in {first[doc.id]})"))
             else:
-                first[doc.id] = where
+                first[doc.id] = doc.file if doc.line is None else f"{doc.file}:{doc.line}"
                 kept.append(doc)
         result.documents = kept
         yield result

@@ -40,8 +40,9 @@ def write(root: Path, name: str, data: bytes | str) -> Path:
 
 def load(root: Path, **kwargs) -> tuple[dict, list[str]]:
     """{id: Document} and the skipped lines as the summary prints them."""
-    docs, skipped = {}, []
-    for result in load_corpus(root, **kwargs):
+    paths, passed_over = scan(root)
+    docs, skipped = {}, [str(s) for s in passed_over]
+    for result in load_corpus(root, paths, **kwargs):
         for doc in result.documents:
             assert doc.id not in docs, f"duplicate id {doc.id}"
             docs[doc.id] = doc
@@ -55,7 +56,7 @@ CLEAN_CASES = [
     pytest.param("Putin meets Assad\r\nin Moscow", "Putin meets Assad\r\nin Moscow", id="plain text and CRLF unchanged"),
     pytest.param("Syr\x00ia", "Syria", id="NUL bytes removed, joining the letters"),
     pytest.param("end\x0cStart", "end Start", id="form feed becomes a space, not a join"),
-    pytest.param("بها.\x1a\x1aالفعاليات", "بها. الفعاليات", id="SUB pair as a paragraph break becomes one space"),
+    pytest.param("بها.\x1a\x1aالفعاليات", "بها. الفعاليات", id="SUB pair as paragraph break becomes a space"),
     pytest.param("\u200fبوتين\u200e Putin", "بوتين Putin", id="RLM and LRM removed"),
     pytest.param("\u202bموسكو\u202c", "موسكو", id="bidi embedding removed"),
     pytest.param("\u2067داعش\u2069 ISIS", "داعش ISIS", id="bidi isolates removed"),
@@ -64,9 +65,9 @@ CLEAN_CASES = [
     pytest.param("بو\u200cتين", "بوتين", id="zero-width non-joiner removed"),
     pytest.param("nego\u00adtiations", "negotiations", id="soft hyphen removed"),
     pytest.param("Moscow\ufeff talks", "Moscow talks", id="BOM inside the text removed"),
-    pytest.param("\ufefb \ufe8d\ufedf\ufed8\ufeaa\ufeb1", "لا القدس", id="arabic presentation forms to letters (NFKC)"),
+    pytest.param("\ufefb \ufe8d\ufedf\ufed8\ufeaa\ufeb1", "لا القدس", id="arabic presentation forms (NFKC)"),
     pytest.param("\ufb01nal of\ufb02ine", "final offline", id="latin ligatures split (NFKC)"),
-    pytest.param("\uff30\uff35\uff34\uff29\uff2e \uff12\uff10\uff11\uff15", "PUTIN 2015", id="full-width letters and digits (NFKC)"),
+    pytest.param("\uff30\uff35\uff34\uff29\uff2e \uff12\uff10", "PUTIN 20", id="full-width letters and digits (NFKC)"),
     pytest.param("…² ½ ™", "…² ½ ™", id="no NFKC outside compatibility blocks"),
     pytest.param("Franc\u0327ois", "François", id="decomposed accent composed (NFC)"),
     pytest.param("\u0645\u064f\u062d\u064e\u0645\u0651\u064e\u062f", "\u0645\u064f\u062d\u064e\u0645\u064e\u0651\u062f",
@@ -118,54 +119,59 @@ def test_normalize_date(raw, expected):
 # --- .txt files: encodings and bad content --------------------------------
 
 
-class Loaded(NamedTuple):
-    text: str
-    title: str
-    encoding: str
-    note: str | None = None
-
-
-TXT_LOADED = [
-    pytest.param(b"Title\n\nBody text", Loaded("Title\n\nBody text", "Title", "utf-8"), id="utf-8"),
-    pytest.param(codecs.BOM_UTF8 + f"{ARABIC}\nنص".encode(), Loaded(f"{ARABIC}\nنص", ARABIC, "utf-8-sig"), id="utf-8 with BOM"),
-    pytest.param(codecs.BOM_UTF16_LE + f"{ARABIC}\nPutin".encode("utf-16-le"), Loaded(f"{ARABIC}\nPutin", ARABIC, "utf-16-le"),
-                 id="utf-16 LE with BOM"),
-    pytest.param(codecs.BOM_UTF16_BE + f"Putin\n{ARABIC}".encode("utf-16-be"), Loaded(f"Putin\n{ARABIC}", "Putin", "utf-16-be"),
-                 id="utf-16 BE with BOM"),
-    pytest.param(codecs.BOM_UTF32_LE + "Putin".encode("utf-32-le"), Loaded("Putin", "Putin", "utf-32-le"),
-                 id="utf-32 LE BOM not mistaken for utf-16"),
-    pytest.param(f"{ARABIC}\nموسكو".encode("cp1256"), Loaded(f"{ARABIC}\nموسكو", ARABIC, "cp1256"), id="windows-1256 arabic"),
-    pytest.param("بوتين".encode("cp1256"), Loaded("بوتين", "بوتين", "cp1256"), id="windows-1256 single word"),
-    pytest.param(f"{ARABIC} Putin said".encode("iso8859_6"), Loaded(f"{ARABIC} Putin said", ARABIC + " Putin said", "iso8859_6"),
-                 id="iso-8859-6 arabic"),
-    pytest.param("Le président François «non»".encode("cp1252"), Loaded("Le président François «non»", "Le président François «non»", "cp1252"),
-                 id="windows-1252 french stays latin"),
-    pytest.param(b"Caf\xe9\x81 ok", Loaded("Café  ok", "Café ok", "latin-1", "control characters"),
-                 id="latin-1 when cp1252 has no such byte"),
-    pytest.param(ARABIC.encode() + b"\xff tail", Loaded(ARABIC + "\ufffd tail", ARABIC + "\ufffd tail", "utf-8", "invalid UTF-8"),
-                 id="utf-8 with a damaged byte stays utf-8"),
-    pytest.param(b"\n \n\t\n  Headline here  \nbody", Loaded("\n \n\t\n  Headline here  \nbody", "Headline here", "utf-8"),
-                 id="title is the first non-blank line"),
-    pytest.param(b"Headline\r\nbody", Loaded("Headline\r\nbody", "Headline", "utf-8"), id="title line ends at CRLF"),
-    pytest.param(b"Syr\x00ia\n" + PARAGRAPH.encode(), Loaded("Syria\n" + PARAGRAPH, "Syria", "utf-8", "NUL"),
-                 id="NUL bytes removed and noted"),
-    pytest.param("\ufefbبأس\u200f\n".encode(), Loaded("لابأس\n", "لابأس", "utf-8", "presentation forms"),
-                 id="odd text repaired and noted"),
+AR = f"{ARABIC}\nPutin said"
+FR = "Le président François «non»"
+TXT_ENCODINGS = [
+    pytest.param(AR, AR.encode(), "utf-8", id="utf-8"),
+    pytest.param(AR, codecs.BOM_UTF8 + AR.encode(), "utf-8-sig", id="utf-8 with BOM"),
+    pytest.param(AR, codecs.BOM_UTF16_LE + AR.encode("utf-16-le"), "utf-16-le", id="utf-16 LE with BOM"),
+    pytest.param(AR, codecs.BOM_UTF16_BE + AR.encode("utf-16-be"), "utf-16-be", id="utf-16 BE with BOM"),
+    pytest.param(AR, codecs.BOM_UTF32_LE + AR.encode("utf-32-le"), "utf-32-le", id="utf-32 LE BOM not taken for utf-16"),
+    pytest.param(AR, AR.encode("cp1256"), "cp1256", id="windows-1256 arabic"),
+    pytest.param("مُحَمَّد", "مُحَمَّد".encode("cp1256"), "cp1256", id="windows-1256 with vowel marks"),
+    pytest.param("بوتين", "بوتين".encode("cp1256"), "cp1256", id="windows-1256 single word"),
+    pytest.param(FR, FR.encode("cp1252"), "cp1252", id="windows-1252 french stays latin"),
+    pytest.param("Die Größe der Straße", "Die Größe der Straße".encode("cp1252"), "cp1252",
+                 id="windows-1252 german, whose lone ö and ß are arabic letters in cp1256"),
+    pytest.param("año señor", "año señor".encode("cp1252"), "cp1252", id="windows-1252 spanish"),
+    pytest.param("Café\x81", b"Caf\xe9\x81", "latin-1", id="latin-1 where cp1252 has no such byte"),
+    pytest.param("A" * 70_000 + "\nété", b"A" * 70_000 + "\nété".encode("cp1252"), "cp1252",
+                 id="first non-utf-8 byte after 64 KB of ascii"),
+    pytest.param(f"{ARABIC}\ufffd", ARABIC.encode() + b"\xff", "utf-8", id="utf-8 with a damaged byte stays utf-8"),
 ]
 
 
-@pytest.mark.parametrize("data, expected", TXT_LOADED)
-def test_txt_is_read(tmp_path, data, expected):
+@pytest.mark.parametrize("text, data, encoding", TXT_ENCODINGS)
+def test_txt_encodings(tmp_path, text, data, encoding):
     write(tmp_path, "a.txt", data)
     result = read_file(tmp_path, "a.txt")
-    assert [(d.id, d.title, d.text) for d in result.documents] == [("a", expected.title, expected.text)]
-    assert result.encoding == expected.encoding
+    assert result.encoding == encoding
+    assert [d.text for d in result.documents] == [clean_text(text)]
     assert result.sha256 == hashlib.sha256(data).hexdigest()
     assert result.skipped == []
-    if expected.note:
-        assert any(expected.note in note for note in result.notes), result.notes
-    else:
-        assert result.notes == []
+
+
+TXT_TITLES_AND_REPAIRS = [
+    pytest.param(b"Title\n\nBody text", "Title\n\nBody text", "Title", [], id="title is the first line"),
+    pytest.param(b"\n \n\t\n  Headline here  \nbody", "\n \n\t\n  Headline here  \nbody", "Headline here", [],
+                 id="title is the first non-blank line, stripped"),
+    pytest.param(b"Headline\r\nbody", "Headline\r\nbody", "Headline", [], id="title line ends at CRLF, text kept as is"),
+    pytest.param(b"Syr\x00ia\n" + PARAGRAPH.encode(), "Syria\n" + PARAGRAPH, "Syria", ["a.txt: removed NUL bytes"],
+                 id="NUL bytes removed and noted"),
+    pytest.param("\ufefbبأس\u200f\n".encode(), "لابأس\n", "لابأس",
+                 ["a.txt: removed bidi control characters", "a.txt: normalised presentation forms and ligatures (NFKC)"],
+                 id="odd text repaired and noted"),
+    pytest.param(ARABIC.encode() + b"\xff\xfe.", ARABIC + "\ufffd\ufffd.", ARABIC + "\ufffd\ufffd.",
+                 ["a.txt: replaced 2 invalid UTF-8 byte sequence(s)"], id="damaged utf-8 bytes noted"),
+]
+
+
+@pytest.mark.parametrize("data, text, title, notes", TXT_TITLES_AND_REPAIRS)
+def test_txt_title_and_repairs(tmp_path, data, text, title, notes):
+    write(tmp_path, "a.txt", data)
+    result = read_file(tmp_path, "a.txt")
+    assert [(d.id, d.title, d.text) for d in result.documents] == [("a", title, text)]
+    assert result.notes == notes
 
 
 TXT_SKIPPED = [
@@ -241,7 +247,7 @@ def line(**record) -> str:
 
 JSONL_SKIPPED = [
     pytest.param('{"id": "x", "text": "unclosed"', "malformed JSON (Expecting ',' delimiter)", id="malformed JSON"),
-    pytest.param('{"id": "x", "text": "a", "n": 1' + "1" * 5000 + "}", "malformed JSON (ValueError)", id="number over the digit limit"),
+    pytest.param('{"id": "x", "n": 1' + "1" * 5000 + "}", "malformed JSON (ValueError)", id="number over the digit limit"),
     pytest.param("[" * 100_000, "malformed JSON (RecursionError)", id="nesting too deep"),
     pytest.param('["x", "text"]', "not a JSON object but a list", id="array, not an object"),
     pytest.param('"just text"', "not a JSON object but a string", id="string, not an object"),
@@ -278,7 +284,7 @@ JSONL_LOADED = [
     pytest.param(line(lang="EN-us"), {"lang": "en"}, None, id="lang case and region ignored"),
     pytest.param(line(lang="ar"), {"lang": "ar"}, None, id="lang ar"),
     pytest.param(line(lang="fr"), {"lang": None}, "lang 'fr' is not en or ar", id="other lang dropped"),
-    pytest.param(line(lang=1), {"lang": None}, "lang '1' is not en or ar", id="lang is a number"),
+    pytest.param(line(lang=1), {"lang": None}, "lang is a number, not a string", id="lang is a number"),
     pytest.param(line(date="26-FEB-1987 15:01:01.79"), {"date": "1987-02-26"}, None, id="date normalised"),
     pytest.param(line(date="2004/2005"), {"date": None}, None, id="unparsable date dropped silently"),
     pytest.param(line(url="http://a.example/x", source="bbc"), {"url": "http://a.example/x", "source": "bbc"}, None,
@@ -312,7 +318,7 @@ def test_blank_lines_in_jsonl_are_not_errors(tmp_path):
 
 def test_repeated_repairs_are_one_note(tmp_path):
     write(tmp_path, "f.jsonl", "\n".join(line(id=str(i), text="\u200fنص") for i in range(3)))
-    assert read_file(tmp_path, "f.jsonl").notes == ["removed bidi control characters (3 lines, first at line 1)"]
+    assert read_file(tmp_path, "f.jsonl").notes == ["f.jsonl: removed bidi control characters (3 lines, first at line 1)"]
 
 
 ROW = line(id="1", text=f"{ARABIC} Putin")
@@ -337,10 +343,21 @@ def test_jsonl_encodings(tmp_path, data, encoding):
     assert result.sha256 == hashlib.sha256(data).hexdigest()
 
 
-def test_binary_jsonl_is_skipped(tmp_path):
-    write(tmp_path, "f.jsonl", bytes(range(256)) * 10 + b"\n" + GOOD_AFTER.encode())
+JSONL_FILE_SKIPPED = [
+    pytest.param(bytes(range(256)) * 10 + b"\n" + GOOD_AFTER.encode(), None, "binary file (or UTF-16 without a BOM)",
+                 id="binary"),
+    pytest.param(b"", "utf-8", "empty file (no JSON lines)", id="empty"),
+    pytest.param(b"\n  \n\r\n", "utf-8", "empty file (no JSON lines)", id="blank lines only"),
+]
+
+
+@pytest.mark.parametrize("data, encoding, reason", JSONL_FILE_SKIPPED)
+def test_whole_jsonl_file_is_skipped(tmp_path, data, encoding, reason):
+    write(tmp_path, "f.jsonl", data)
     result = read_file(tmp_path, "f.jsonl")
-    assert (result.documents, [str(s) for s in result.skipped]) == ([], ["f.jsonl: binary file (or UTF-16 without a BOM)"])
+    assert (result.documents, [str(s) for s in result.skipped]) == ([], [f"f.jsonl: {reason}"])
+    assert result.encoding == encoding
+    assert result.sha256 == hashlib.sha256(data).hexdigest()
 
 
 # --- ids, folders and files that cannot be read ---------------------------
@@ -391,7 +408,7 @@ def make_symlink_outside(root: Path) -> None:
 
 
 SCAN_SKIPPED = [
-    pytest.param(lambda r: write(r, "notes.docx", b"PK"), "notes.docx: not a .txt or .jsonl file: ignored", id="other extension"),
+    pytest.param(lambda r: write(r, "a.docx", b"PK"), "a.docx: not a .txt or .jsonl file: ignored", id="other extension"),
     pytest.param(make_symlink_outside, "leak.txt: symlink leads outside the corpus folder", id="symlink leading outside"),
     pytest.param(lambda r: (r / "gone.txt").symlink_to(r / "missing.txt"), "gone.txt: broken symlink", id="broken symlink"),
     pytest.param(lambda r: (r / "loop").symlink_to(r), "loop: symlink to a folder: not followed", id="folder symlink"),
@@ -408,6 +425,14 @@ def test_scan_passes_over(tmp_path, make, reason):
     assert (paths, [str(s) for s in skipped]) == (["ok.txt"], [reason])
     docs, summary = load(root)
     assert (list(docs), summary) == (["ok"], [reason])
+
+
+def test_load_corpus_reads_the_paths_it_is_given(tmp_path):
+    write(tmp_path, "a.txt", "A\ntext")
+    write(tmp_path, "b.txt", "B\ntext")
+    write(tmp_path, "c.pdf", b"%PDF")
+    assert [r.path for r in load_corpus(tmp_path)] == ["a.txt", "b.txt"]  # c.pdf is scan's to report
+    assert [r.path for r in load_corpus(tmp_path, ["b.txt"])] == ["b.txt"]
 
 
 def test_hidden_files_and_folders_are_silently_ignored(tmp_path):
@@ -486,15 +511,21 @@ def test_symlink_inside_the_corpus_is_read(tmp_path):
 
 def test_project_corpus_ids_and_titles():
     docs, skipped = load(PROJECT / "corpus")
-    assert {i: d.title for i, d in docs.items() if i != "000_0bacf5d05607d659"} == {
+    assert sorted(docs) == [
+        "000_0bacf5d05607d659",
+        "001_90be085a9dae3c16",
+        "002_7393bfd90634e5fe",
+        "003_b916ab04b36c1af1",
+        "004_b8fceaef4f830341",
+    ]
+    assert {i: d.title for i, d in docs.items() if not i.startswith(("000", "004"))} == {
         "001_90be085a9dae3c16": "Russia signals willingness to cooperate with West on DAESH",
         "002_7393bfd90634e5fe": "Russia tries to secure Assad's role in the fight against ISIS",
         "003_b916ab04b36c1af1": "Aleppo Victory Close: Russia-US Revive Cooperation on Syria",
-        "004_b8fceaef4f830341": "بعد عام ونصف من تجميد العلاقات بسبب الأزمة الأوكرانية، باستثناء تبادل المعلومات"
-        " بين أجهزة الاستخبارات، استأنف الجيشان الفرنسي والروسي المحادثات الخميس “للتنسيق” في مكافحة تنظيم الدولة"
-        " “داعش” الإرهابي.",
     }
-    # The first article has no headline line: its first paragraph is the title.
+    # 000 and 004 have no headline line: their first paragraph is the title.
+    assert docs["004_b8fceaef4f830341"].title.startswith("بعد عام ونصف من تجميد العلاقات بسبب الأزمة الأوكرانية،")
+    assert docs["004_b8fceaef4f830341"].title.endswith("في مكافحة تنظيم الدولة “داعش” الإرهابي.")
     assert docs["000_0bacf5d05607d659"].title.startswith("Alwaght- The recent Paris terror attacks")
     assert skipped == []
 
@@ -544,7 +575,7 @@ def test_arbitrary_bytes_never_escape(txt, jsonl):
 @settings(deadline=None, max_examples=200)
 @given(st.lists(st.one_of(RECORD, st.text()), max_size=8), st.sampled_from(["utf-8", "utf-16", "cp1256"]))
 def test_arbitrary_records_never_escape(records, encoding):
-    text = "\n".join(json.dumps(r) if isinstance(r, dict) else r for r in records)
+    text = "\n".join(json.dumps(r, ensure_ascii=False) if isinstance(r, dict) else r for r in records)
     files = {"f.jsonl": text.encode(encoding, "replace")}
     with tempfile.TemporaryDirectory() as folder:
         write(Path(folder), "f.jsonl", files["f.jsonl"])
