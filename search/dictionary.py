@@ -56,11 +56,11 @@ def read_dictd(stem: Path):
 
 
 def key(phrase: str) -> tuple[str, ...] | None:
-    """A phrase as our analysers index it: its stems, stop words and single letters left out."""
+    """A phrase as our analysers index it: its stems, stop words and words of two letters left out."""
     stems = []
     for word, _, _ in words(phrase):
         forms = word_forms(word)
-        if forms is not None and len(forms[1]) > 1:
+        if forms is not None and len(forms[1]) > 2:  # single letters, and abbreviations: DE is Delaware
             stems.append(forms[0])
     return tuple(stems) or None
 

@@ -10,7 +10,7 @@ so the query القاهره marks القاهرة with its vowel marks still ther
 from dataclasses import dataclass, field
 from html import escape
 
-from search.analysis import forms
+from search.analysis import Form, forms
 
 SNIPPET_CHARS = 280
 _CONTEXT = 60  # characters shown before the first match of a fragment
@@ -27,18 +27,14 @@ class Terms:
         return bool(self.stems or self.exact)
 
 
-def matches(text: str, terms: Terms) -> list[tuple[int, int, str]]:
-    """(start, end, exact form) of each word of `text` that a term matches."""
-    return [
-        (f.start, f.end, f.exact)
-        for f in forms(text)
-        if f.stem in terms.stems or f.exact in terms.exact
-    ]
+def matches(text: str, terms: Terms) -> list[Form]:
+    """Each word of `text` that a term matches, with its offsets and forms."""
+    return [f for f in forms(text) if f.stem in terms.stems or f.exact in terms.exact]
 
 
-def _mark(text: str, spans: list[tuple[int, int, str]], start: int, end: int) -> str:
+def _mark(text: str, spans: list[Form], start: int, end: int) -> str:
     out, at = [], start
-    for s, e, _ in spans:
+    for s, e, _, _ in spans:
         if s < start or e > end:
             continue
         out.append(escape(text[at:s], quote=False))
@@ -51,9 +47,9 @@ def _mark(text: str, spans: list[tuple[int, int, str]], start: int, end: int) ->
 def _window(text: str, spans: list, size: int) -> tuple[int, int]:
     """The stretch of `size` characters holding the most distinct matched words."""
     best, best_start = -1, 0
-    for s, _, _ in spans[:200]:
+    for s, _, _, _ in spans[:200]:
         start = max(0, s - _CONTEXT)
-        distinct = {w for ws, we, w in spans if ws >= start and we <= start + size}
+        distinct = {w for ws, we, _, w in spans if ws >= start and we <= start + size}
         if len(distinct) > best:
             best, best_start = len(distinct), start
     return best_start, min(len(text), best_start + size)
@@ -70,8 +66,9 @@ def _cut(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def snippet(text: str, terms: Terms, size: int = SNIPPET_CHARS) -> str:
-    spans = matches(text, terms) if terms else []
+def snippet(text: str, terms: Terms, size: int = SNIPPET_CHARS, spans: list[Form] | None = None) -> str:
+    if spans is None:
+        spans = matches(text, terms) if terms else []
     if not spans:
         start, end = 0, min(len(text), size)
     else:

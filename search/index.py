@@ -1,18 +1,28 @@
-"""The Whoosh index: its schema, and rebuilding it without ever losing it.
+"""The Whoosh index: its schema, and rebuilding or updating it without ever losing it.
 
-An index folder holds generations, each a complete Whoosh index, and a file
-CURRENT naming the one that answers searches:
+An index folder holds generations, each a complete Whoosh index with its
+meta.json, a file CURRENT naming the one that answers searches, and LOCK:
 
-    var/index/CURRENT             "g-20261121T054512-4242"
-    var/index/g-20261121T054512-4242/   MAIN_*.toc, *.seg, meta.json
+    var/index/CURRENT        "g-20261121T054512.123456-4242"
+    var/index/LOCK           pid and start of the build running now, or empty
+    var/index/g-20261121T054512.123456-4242/   _MAIN_1.toc, MAIN_*.seg, meta.json
 
-A rebuild writes a new generation beside the current one, opens and checks
-it, and only then replaces CURRENT (an atomic rename).  A rebuild killed at
-any point leaves CURRENT and its generation untouched.
+A build, full (`build`) or incremental (`update`), holds LOCK, writes a new
+generation beside the current one, flushes it to disk, opens and checks it,
+and only then replaces CURRENT (an atomic rename).  Killed at any point, it
+leaves CURRENT and its generation untouched; the next build removes what it
+left.  The generation just replaced is kept until the next switch, because a
+server thread may still be answering from it.
+
+meta.json records, per corpus file, its hash and the ids it produced (with
+the language each kept one was indexed as), so that `update` can tell which
+files changed and settle duplicate ids exactly as a full build would.
 """
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from collections import Counter
@@ -23,20 +33,25 @@ from typing import Callable
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.index import TOC
+from whoosh.reading import SegmentReader
 
-from search import documents, langid
+from search import documents, langid, lock
 from search.analysis import exact_analyzer, text_analyzer
+from search.sound import sound_analyzer
 
 # Bump when the schema or the analysis changes: an index built with another
 # version is refused with a message to rebuild, not searched wrongly.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 CURRENT = "CURRENT"
 META = "meta.json"
+LOCK = "LOCK"
+_GENERATION = re.compile(r"g-[\w.-]+")
 
 
 class IndexError_(Exception):
-    """An index that cannot be searched, with what to do about it."""
+    """An index that cannot be searched or built, with what to do about it."""
 
 
 class IndexMissing(IndexError_):
@@ -45,6 +60,14 @@ class IndexMissing(IndexError_):
 
 class IndexIncompatible(IndexError_):
     pass
+
+
+class IndexDamaged(IndexError_):
+    pass
+
+
+class BuildRunning(IndexError_):
+    """Another process is building this index; this one did not touch it."""
 
 
 def schema() -> Schema:
@@ -56,28 +79,63 @@ def schema() -> Schema:
         text=TEXT(analyzer=text_analyzer(), stored=True),
         # Title and text again, normalised but unstemmed: names keep every letter.
         exact=TEXT(analyzer=exact_analyzer()),
+        # "<sound key> <exact form>" of every word that may be a name: its
+        # lexicon is what a name typed in the other script is looked up in.
+        sound=TEXT(analyzer=sound_analyzer(), phrase=False),
         date=ID(stored=True, sortable=True),
         url=STORED,
         source=STORED,
     )
 
 
+
+@dataclass
+class Changes:
+    """What an update found: files by how they differ from the index, documents by what was done."""
+
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    reread: int = 0  # unchanged files read again because a duplicate id changed hands
+    added: int = 0  # documents indexed
+    deleted: int = 0  # documents taken out (of changed, removed and re-read files)
+
+    def any(self) -> bool:
+        return bool(self.new or self.changed or self.removed or self.reread)
+
+
 @dataclass
 class Summary:
-    """What a rebuild did, for the person who ran it."""
+    """What a build or an update did, for the person who ran it."""
 
-    documents: Counter = field(default_factory=Counter)  # per language
+    documents: Counter = field(default_factory=Counter)  # per language, in the whole index
     files: int = 0
     skipped: list = field(default_factory=list)  # documents.Skipped
     notes: list = field(default_factory=list)  # repairs, one line each
     encodings: Counter = field(default_factory=Counter)
     seconds: float = 0.0
     generation: str = ""
+    housekeeping: list = field(default_factory=list)  # stale locks and leftovers cleared; why an update rebuilt
+    changes: Changes | None = None  # set by an update that had an index to start from
 
     def lines(self) -> list[str]:
         total = sum(self.documents.values())
         per_lang = ", ".join(f"{lang}: {n}" for lang, n in sorted(self.documents.items()))
-        out = [f"indexed {total} documents ({per_lang or 'none'}) from {self.files} files in {self.seconds:.1f}s"]
+        held = f"{total} documents ({per_lang or 'none'}) from {self.files} files"
+        c = self.changes
+        if c is None:
+            out = [f"indexed {held} in {self.seconds:.1f}s"]
+        elif not c.any():
+            out = [f"the index is up to date: no file changed; it holds {held} ({self.seconds:.1f}s)"]
+        else:
+            out = [
+                f"updated the index in {self.seconds:.1f}s: files {c.new} new, {c.changed} changed, "
+                f"{c.removed} removed, {c.unchanged} unchanged"
+                + (f" ({c.reread} read again for duplicate ids)" if c.reread else "")
+                + f"; documents {c.added} indexed, {c.deleted} removed; it holds {held}"
+            ]
+        out += self.housekeeping
         if self.encodings:
             out.append("encodings: " + ", ".join(f"{e}: {n}" for e, n in self.encodings.most_common()))
         out += [f"repaired {note}" for note in self.notes]
@@ -85,34 +143,125 @@ class Summary:
         return out
 
 
+# --- reading ----------------------------------------------------------------
+
+
 def generation_dir(index_dir: Path) -> Path | None:
     """The folder of the generation that answers searches, or None."""
     try:
-        name = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError):
+        name = (Path(index_dir) / CURRENT).read_text(encoding="utf-8", errors="replace").strip()
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
-    return index_dir / name if name else None
+    return Path(index_dir) / name if name else None
+
+
+def _read_meta(gen: Path) -> dict:
+    meta = json.loads((gen / META).read_text(encoding="utf-8"))
+    if not isinstance(meta, dict):
+        raise ValueError(f"{META} is not an object")
+    return meta
 
 
 def open_index(index_dir: Path):
     """The current Whoosh index, or an error that says how to mend it."""
     gen = generation_dir(index_dir)
-    if gen is None or not gen.is_dir():
+    if gen is None:
         raise IndexMissing(f"there is no index at {index_dir}; build it with `make index`")
+    if not _GENERATION.fullmatch(gen.name) or not gen.is_dir():
+        raise IndexDamaged(
+            f"the index at {index_dir} is damaged: {CURRENT} names {gen.name[:80]!r}, which is not there; "
+            "rebuild it with `make index`"
+        )
     try:
-        meta = json.loads((gen / META).read_text(encoding="utf-8"))
+        meta = _read_meta(gen)
     except (OSError, ValueError):
-        raise IndexIncompatible(f"the index at {index_dir} is damaged; rebuild it with `make index`")
-    if meta.get("analysis_version") != ANALYSIS_VERSION:
-        raise IndexIncompatible(
-            f"the index at {index_dir} was built by another version; rebuild it with `make index`"
-        )
+        raise IndexDamaged(f"the index at {index_dir} is damaged ({gen.name}/{META} cannot be read); "
+                           "rebuild it with `make index`") from None
+    version = meta.get("analysis_version")
+    if version != ANALYSIS_VERSION:
+        age = "an older" if isinstance(version, int) and version < ANALYSIS_VERSION else "another"
+        raise IndexIncompatible(f"the index at {index_dir} was built by {age} version; rebuild it with `make index`")
     try:
-        return whoosh_index.open_dir(str(gen), readonly=True)
+        ix = whoosh_index.open_dir(str(gen), readonly=True)
+        # Opening a reader opens every segment file, so a missing or cut-short
+        # one is reported here, where the message can say what to do.
+        ix.reader().close()
     except Exception as error:  # Whoosh raises many kinds for a damaged folder
-        raise IndexIncompatible(
+        raise IndexDamaged(
             f"the index at {index_dir} is damaged ({type(error).__name__}); rebuild it with `make index`"
-        )
+        ) from None
+    return ix
+
+
+# --- building and updating ------------------------------------------------
+
+Progress = Callable[[int, int, int], None]  # (files done, files in all, documents in the index so far)
+
+
+def build(corpus_dir: Path, index_dir: Path, progress: Progress | None = None) -> Summary:
+    """Index every article under `corpus_dir` into a new generation and switch to it."""
+    return _run(Path(corpus_dir), Path(index_dir), progress, incremental=False)
+
+
+def update(corpus_dir: Path, index_dir: Path, progress: Progress | None = None) -> Summary:
+    """Bring the index in line with `corpus_dir`, reading only the files that are new or changed.
+
+    Files are compared by content hash; the articles of files that are gone
+    are removed.  The result is the index `build` would make: the same ids,
+    the same scores.  It is written as a new generation too, so searches
+    never see it half done; when nothing changed, the index is left as it
+    is.  With no usable index to start from it builds in full, and the
+    summary says why.
+    """
+    return _run(Path(corpus_dir), Path(index_dir), progress, incremental=True)
+
+
+def _run(corpus_dir: Path, index_dir: Path, progress: Progress | None, incremental: bool) -> Summary:
+    started = time.monotonic()
+    index_dir.mkdir(parents=True, exist_ok=True)
+    summary = Summary()
+    try:
+        with lock.hold(index_dir / LOCK) as stale:
+            if stale is not None:
+                summary.housekeeping.append(
+                    f"cleared the lock of a build that did not finish (pid {stale.pid}, since {stale.since})"
+                )
+            summary.housekeeping += _remove_leftovers(index_dir)
+            base = _base(index_dir, summary) if incremental else None
+            _write_generation(corpus_dir, index_dir, base, summary, progress)
+    except lock.Busy as busy:
+        raise BuildRunning(
+            f"an index build is already running since {busy.holder.since}, pid {busy.holder.pid}; "
+            "wait for it to finish"
+        ) from None
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+@dataclass
+class _Base:
+    """The generation an update starts from, and what its meta.json says of each file."""
+
+    dir: Path
+    files: dict
+
+
+def _base(index_dir: Path, summary: Summary) -> _Base | None:
+    try:
+        ix = open_index(index_dir)
+        gen = generation_dir(index_dir)
+        files = _read_meta(gen).get("files")
+    except IndexError_ as error:
+        # The message's advice ("rebuild it") is what is being done, so only its first part is said.
+        summary.housekeeping.append(f"built in full: {str(error).partition(';')[0]}")
+        return None
+    if not isinstance(files, dict) or not all(isinstance(f, dict) and "docs" in f for f in files.values()):
+        summary.housekeeping.append("built in full: the index does not record its files' contents")
+        return None
+    if ix.schema.names() != schema().names():
+        summary.housekeeping.append("built in full: the index has other fields than this version's")
+        return None
+    return _Base(gen, files)
 
 
 def _fields(doc: documents.Document, lang: str) -> dict:
@@ -123,77 +272,296 @@ def _fields(doc: documents.Document, lang: str) -> dict:
         "title": doc.title,
         "text": doc.text,
         "exact": doc.title + "\n" + doc.text,
+        "sound": doc.title + "\n" + doc.text,
         "date": doc.date or "",
         "url": doc.url or "",
         "source": doc.source or "",
     }
 
 
-Progress = Callable[[int, int, int], None]  # (files done, files in all, documents indexed)
+def _write_generation(corpus_dir: Path, index_dir: Path, base: _Base | None, summary: Summary,
+                      progress: Progress | None) -> None:
+    paths, summary.skipped = documents.scan(corpus_dir)  # a missing corpus fails here, before any writing
+    previous = generation_dir(index_dir)
+    gen = _new_generation(index_dir)
+    try:
+        if base is None:
+            ix = whoosh_index.create_in(str(gen), schema())
+        else:
+            _link_files(base.dir, gen)
+            ix = whoosh_index.open_dir(str(gen))
+        writer = ix.writer(limitmb=256)
+        try:
+            files, changes = _apply(writer, corpus_dir, paths, base.files if base else {}, summary, progress)
+            if base is not None and not changes.any():
+                writer.cancel()
+                summary.changes, summary.generation = changes, base.dir.name
+                return
+            # A deleted document's words still count in every score until its
+            # segment is rewritten, so deletions are purged to score as a full build does.
+            writer.commit(optimize=changes.deleted > 0)
+        except BaseException:
+            _cancel(writer)
+            raise
+        _sum_rounded_lengths(gen)
+        if base is not None:
+            summary.changes = changes
+        meta = {
+            "analysis_version": ANALYSIS_VERSION,
+            "built": gen.name,
+            "corpus": str(corpus_dir),
+            "previous": previous.name if previous else None,
+            "documents": dict(summary.documents),
+            "files": files,
+        }
+        _write_durably(gen / META, json.dumps(meta, ensure_ascii=False))
+        _sync_tree(gen)  # every file on disk before CURRENT may name the folder
+        _check(gen, {doc[0] for entry in files.values() for doc in entry["docs"] if doc[2] is not None})
+        _switch(index_dir, gen.name)
+        summary.generation = gen.name
+        # Keep the generation just replaced: a server may still be reading it.
+        _remove_generations(index_dir, keep={gen.name, previous.name if previous else ""})
+    finally:
+        # Whatever failed, and wherever: the new generation goes unless CURRENT already names it.
+        if generation_dir(index_dir) != gen:
+            shutil.rmtree(gen, ignore_errors=True)
 
 
-def build(corpus_dir: Path, index_dir: Path, progress: Progress | None = None) -> Summary:
-    """Index every article under `corpus_dir` into a new generation and switch to it."""
-    started = time.monotonic()
-    summary = Summary()
-    index_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+def _sum_rounded_lengths(gen: Path) -> None:
+    """Make each segment's field-length totals the sum of its documents' stored lengths.
+
+    Whoosh stores a document's field length rounded into one byte but a
+    segment's total exactly, and a merge adds up the rounded lengths.  An
+    update merges and a build does not, so their average lengths, and with
+    them every BM25 score, would differ a little.  Summing the rounded
+    lengths in both makes the scores identical.  (Whoosh has no public way
+    to set the totals; its table of contents is rewritten the way it writes it.)
+    """
+    ix = whoosh_index.open_dir(str(gen))
+    toc = TOC.read(ix.storage, ix.indexname)
+    for segment in toc.segments:
+        reader = SegmentReader(ix.storage, toc.schema, segment)
+        try:
+            docs = list(reader.all_doc_ids())
+            for name in list(segment._fieldlengths):
+                segment._fieldlengths[name] = sum(reader.doc_field_length(doc, name) or 0 for doc in docs)
+        finally:
+            reader.close()
+    # As a commit does: the next table of contents, then the old one removed.
+    old = TOC._filename(ix.indexname, toc.generation)
+    toc.generation += 1
+    toc.write(ix.storage, ix.indexname)
+    ix.storage.delete_file(old)
+
+
+def _cancel(writer) -> None:
+    try:
+        writer.cancel()
+    except Exception:  # the error that got us here is the one worth reporting
+        pass
+
+
+def _apply(writer, corpus_dir: Path, paths: list[str], old_files: dict, summary: Summary,
+           progress: Progress | None) -> tuple[dict, Changes]:
+    """Index every file that is not in `old_files` as it is now; returns each file's meta and the counts.
+
+    For a build `old_files` is empty and every file is read.  Files are
+    taken in sorted path order and an id is kept the first time it is seen,
+    which is the rule of `documents.load_corpus`: a later file's copy is
+    skipped.  An unchanged file is read again when that rule now keeps
+    other ids of it than before (the file that held an id changed or went).
+    """
+    files: dict = {}
+    changes = Changes()
+    first: dict[str, str] = {}  # id -> where it was kept
+    for done, path in enumerate(paths, 1):
+        old = old_files.get(path)
+        if old is None:
+            kind = "new"
+        elif not _same_content(corpus_dir, path, old):
+            kind = "changed"
+        elif _kept(old) != [doc[0] for doc in old["docs"] if doc[0] not in first]:
+            kind = "reread"
+        else:
+            kind = "unchanged"
+        setattr(changes, kind, getattr(changes, kind) + 1)
+        if kind == "unchanged":
+            entry = old
+            for doc_id, line, lang in entry["docs"]:
+                if lang is not None:
+                    first[doc_id] = _where(path, line)
+        else:
+            if old is not None:
+                changes.deleted += writer.delete_by_term("file", path)
+            entry = _index_file(writer, documents.read_file(corpus_dir, path), first)
+            changes.added += len(_kept(entry))
+        files[path] = entry
+        _tally(summary, path, entry, first)
+        if progress:
+            progress(done, len(paths), sum(summary.documents.values()))
+    for path in sorted(old_files.keys() - set(paths)):
+        changes.removed += 1
+        changes.deleted += writer.delete_by_term("file", path)
+    return files, changes
+
+
+def _kept(entry: dict) -> list[str]:
+    """The ids of a file's documents that are in the index: those with a language."""
+    return [doc[0] for doc in entry["docs"] if doc[2] is not None]
+
+
+def _where(path: str, line: int | None) -> str:
+    return path if line is None else f"{path}:{line}"
+
+
+def _index_file(writer, result: documents.FileResult, first: dict[str, str]) -> dict:
+    """Add a file's documents whose ids are new; returns what meta.json records of the file."""
+    docs = []
+    for doc in result.documents:
+        if doc.id in first:
+            docs.append([doc.id, doc.line, None])
+            continue
+        first[doc.id] = _where(doc.file, doc.line)
+        lang = doc.lang or langid.label(doc.text)
+        writer.add_document(**_fields(doc, lang))
+        docs.append([doc.id, doc.line, lang])
+    return {
+        "sha256": result.sha256,
+        "encoding": result.encoding,
+        "docs": docs,  # [id, line, language it was indexed as, or None when an earlier file has the id]
+        "skipped": [[skip.line, skip.reason] for skip in result.skipped],
+        "notes": result.notes,
+    }
+
+
+def _tally(summary: Summary, path: str, entry: dict, first: dict[str, str]) -> None:
+    """Add a file to the summary, from its meta alone, so an update reports what a build would."""
+    summary.files += 1
+    if entry["encoding"]:
+        summary.encodings[entry["encoding"]] += 1
+    summary.notes += entry["notes"]
+    summary.skipped += [documents.Skipped(path, line, reason) for line, reason in entry["skipped"]]
+    for doc_id, line, lang in entry["docs"]:
+        if lang is None:  # worded as documents.load_corpus words it
+            summary.skipped.append(documents.Skipped(path, line, f"duplicate id {doc_id!r} (first in {first[doc_id]})"))
+        else:
+            summary.documents[lang] += 1
+
+
+def _same_content(corpus_dir: Path, path: str, old: dict) -> bool:
+    """True when the file's bytes hash to what the index recorded (None: it was not read then)."""
+    if not old.get("sha256"):
+        return False
+    digest = hashlib.sha256()
+    try:
+        with open(corpus_dir / path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return False  # read_file will say why
+    return digest.hexdigest() == old["sha256"]
+
+
+# --- the folder: generations, durability, the switch ------------------------
+
+
+def _new_generation(index_dir: Path) -> Path:
+    # Microseconds: two builds in the same second (tests do that) need two names.
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%f")
     gen = index_dir / f"g-{stamp}-{os.getpid()}"
     gen.mkdir()
-    ix = whoosh_index.create_in(str(gen), schema())
-    writer = ix.writer(limitmb=256)
-    files, summary.skipped = documents.scan(corpus_dir)
-    hashes = {}
+    return gen
+
+
+def _link_files(source: Path, target: Path) -> None:
+    """Start a generation as a copy of `source`: hard links, since Whoosh never rewrites a file.
+
+    A writer only adds files (new segments, a new table of contents) and
+    deletes its own links, so the source generation is never touched.
+    """
+    for item in source.iterdir():
+        if item.name == META or item.name.endswith("WRITELOCK") or not item.is_file():
+            continue
+        try:
+            os.link(item, target / item.name)
+        except OSError:  # a file system without hard links
+            shutil.copy2(item, target / item.name)
+
+
+def _write_durably(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _sync_dir(path: Path) -> None:
+    """fsync a folder, so the names created in it survive a power cut, not only the bytes."""
+    fd = os.open(path, os.O_RDONLY)
     try:
-        for done, result in enumerate(documents.load_corpus(corpus_dir), 1):
-            summary.files += 1
-            hashes[result.path] = result.sha256
-            if result.encoding:
-                summary.encodings[result.encoding] += 1
-            summary.skipped += result.skipped
-            summary.notes += result.notes
-            for doc in result.documents:
-                lang = doc.lang or langid.label(doc.text)
-                writer.add_document(**_fields(doc, lang))
-                summary.documents[lang] += 1
-            if progress:
-                progress(done, len(files), sum(summary.documents.values()))
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        shutil.rmtree(gen, ignore_errors=True)
-        raise
-    meta = {
-        "analysis_version": ANALYSIS_VERSION,
-        "built": stamp,
-        "corpus": str(corpus_dir),
-        "documents": dict(summary.documents),
-        "files": hashes,
-    }
-    (gen / META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-    _check(gen, sum(summary.documents.values()))
-    _switch(index_dir, gen.name)
-    summary.generation = gen.name
-    summary.seconds = time.monotonic() - started
-    return summary
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
-def _check(gen: Path, expected: int) -> None:
-    """Open the new generation as a searcher would before anyone is sent to it."""
+def _sync_tree(gen: Path) -> None:
+    for item in gen.iterdir():
+        fd = os.open(item, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    _sync_dir(gen)
+
+
+def _check(gen: Path, ids: set[str]) -> None:
+    """Open the new generation as a searcher would, before anyone is sent to it."""
     with whoosh_index.open_dir(str(gen), readonly=True).searcher() as searcher:
-        if searcher.doc_count() != expected:
-            raise IndexIncompatible(f"the new index holds {searcher.doc_count()} documents, not {expected}")
+        found = {term.decode("utf-8") for term in searcher.reader().lexicon("id")}
+        if searcher.doc_count() != len(ids) or found != ids:
+            raise IndexDamaged(
+                f"the new index holds {searcher.doc_count()} documents, not {len(ids)}; "
+                "the old one still answers"
+            )
 
 
 def _switch(index_dir: Path, name: str) -> None:
-    previous = generation_dir(index_dir)
+    """Name `name` in CURRENT: readers see the old name or the new one, never a mixture."""
     tmp = index_dir / f"{CURRENT}.{os.getpid()}.tmp"
-    tmp.write_text(name + "\n", encoding="utf-8")
-    with open(tmp, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(tmp, index_dir / CURRENT)
-    # Keep the generation just replaced: a server may still be reading it.
-    keep = {name, previous.name if previous else None}
-    for old in index_dir.glob("g-*"):
-        if old.name not in keep:
-            shutil.rmtree(old, ignore_errors=True)
+    try:
+        _write_durably(tmp, name + "\n")
+        os.replace(tmp, index_dir / CURRENT)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _sync_dir(index_dir)
+
+
+def _remove_generations(index_dir: Path, keep: set[str]) -> list[str]:
+    removed = []
+    for gen in sorted(index_dir.glob("g-*")):
+        if gen.name not in keep:
+            shutil.rmtree(gen, ignore_errors=True)
+            removed.append(gen.name)
+    return removed
+
+
+def _remove_leftovers(index_dir: Path) -> list[str]:
+    """Remove what a killed build left: a half-written CURRENT, generations CURRENT does not lead to.
+
+    Called only with the lock held, so no other build is writing them.
+    Kept: the current generation and the one it replaced (from its meta).
+    """
+    keep = set()
+    current = generation_dir(index_dir)
+    if current is not None:
+        keep.add(current.name)
+        try:
+            keep.add(_read_meta(current).get("previous") or "")
+        except (OSError, ValueError):
+            pass
+    removed = []
+    for tmp in sorted(index_dir.glob(f"{CURRENT}.*.tmp")):
+        tmp.unlink(missing_ok=True)
+        removed.append(tmp.name)
+    removed += _remove_generations(index_dir, keep)
+    return [f"removed {name}, left by a build that did not finish" for name in removed]

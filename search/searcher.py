@@ -17,7 +17,9 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from search import index
+from search import dictionary
 from search.analysis import word_forms
+from search.expand import expand
 from search.highlight import Terms, highlight_all, matches, snippet
 from search.query import Clause, QueryError, parse
 
@@ -25,15 +27,6 @@ EXACT_BOOST = 1.5  # the word as typed beats another word with the same stem
 LANGS = ("en", "ar")
 SORTS = ("relevance", "date")
 MAX_LIMIT = 100
-
-
-@dataclass(frozen=True)
-class Expansion:
-    """A word the query also looked for, and why: {"query": "Putin", "matched": "بوتين", "via": "sound"}."""
-
-    query: str
-    matched: str
-    via: str
 
 
 @dataclass
@@ -63,6 +56,7 @@ class Results:
     expansions: list = field(default_factory=list)
     relaxed: bool = False  # no article had every word, so these have some of them
     suggestion: str | None = None  # the query with unknown words corrected from the index's own words
+    translation: str = "on"  # "on", "off" (asked so), or "unavailable" (no dictionary installed)
     took_ms: float = 0.0
 
     def to_json(self) -> dict:
@@ -109,17 +103,42 @@ class Engine:
             local.searcher, local.gen = searcher, gen
         return local.searcher
 
-    def _build(self, parsed, terms: Terms, relaxed: bool) -> wq.Query | None:
-        groups = []
+    @staticmethod
+    def _build(searcher, parsed, terms: Terms, *, relaxed: bool, xlang: bool, translate: bool):
+        """The Whoosh query for a parsed query, and the expansions it looks for."""
+        units = []  # [query, the word it was typed as, if a single word may be expanded]
         for group in parsed.groups:
             clauses = [q for q in (_clause_query(c, terms) for c in group) if q is not None]
-            if clauses:
-                groups.append(wq.Or(clauses) if len(clauses) > 1 else clauses[0])
-        if not groups:
-            return None
+            if not clauses:
+                continue
+            single = len(group) == 1 and len(group[0].words) == 1
+            units.append([wq.Or(clauses) if len(clauses) > 1 else clauses[0], group[0].words[0] if single else None])
+        if not units:
+            return None, []
+        spans = expand(searcher.reader(), [u[1] for u in units], names=xlang, translate=translate)
+        used = []
+        for span in spans:  # one word: the word or its alternatives
+            if span.end - span.start == 1:
+                units[span.start][0] = wq.Or([units[span.start][0], *(a.query for a in span.alternatives)])
+                used += span.alternatives
+        groups, i = [], 0
+        wide = {span.start: span for span in spans if span.end - span.start > 1}
+        while i < len(units):  # several words: all of them, or an alternative for the whole
+            span = wide.get(i)
+            if span is None:
+                groups.append(units[i][0])
+                i += 1
+                continue
+            together = wq.And([u[0] for u in units[span.start:span.end]])
+            groups.append(wq.Or([together, *(a.query for a in span.alternatives)]))
+            used += span.alternatives
+            i = span.end
+        for alternative in used:
+            terms.stems.update(alternative.stems)
+            terms.exact.update(alternative.exact)
         query = wq.Or(groups) if relaxed else wq.And(groups)
         excluded = [q for q in (_clause_query(c, Terms()) for c in parsed.excluded) if q is not None]
-        return wq.AndNot(query, wq.Or(excluded)) if excluded else query
+        return (wq.AndNot(query, wq.Or(excluded)) if excluded else query), used
 
     def search(self, text: str, *, lang: str | None = None, limit: int = 10, page: int = 1,
                sort: str = "relevance", xlang: bool = True, translate: bool = True) -> Results:
@@ -130,15 +149,22 @@ class Engine:
         parsed = parse(text)
         results = Results(query=text, limit=limit, page=page, lang=lang, sort=sort)
         searcher = self._searcher()
+        if translate and dictionary.load() is None:
+            results.translation, translate = "unavailable", False
+        elif not translate:
+            results.translation = "off"
         terms = Terms()
-        query = self._build(parsed, terms, relaxed=False)
+        options = {"xlang": xlang, "translate": translate}
+        query, used = self._build(searcher, parsed, terms, relaxed=False, **options)
         if query is None:
             return results
         counts = self._counts(searcher, query)
         if not any(counts.values()) and len(parsed.groups) > 1:
-            query = self._build(parsed, Terms(), relaxed=True)
+            terms = Terms()
+            query, used = self._build(searcher, parsed, terms, relaxed=True, **options)
             counts = self._counts(searcher, query)
             results.relaxed = True
+        results.expansions = [asdict(e) for e in dict.fromkeys(a.expansion for a in used)]
         results.counts = counts
         results.total = counts[lang] if lang else sum(counts.values())
         results.pages = math.ceil(results.total / limit)
@@ -148,7 +174,7 @@ class Engine:
                 filter=wq.Term("lang", lang) if lang else None,
                 sortedby="date" if sort == "date" else None, reverse=sort == "date",
             )
-            results.hits = [self._hit(hit, terms) for hit in found]
+            results.hits = [self._hit(hit, terms, used, scored=sort == "relevance") for hit in found]
         results.suggestion = self._suggest(searcher, text, parsed)
         results.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return results
@@ -177,23 +203,34 @@ class Engine:
         return {lang: groups.get(lang, 0) for lang in LANGS}
 
     @staticmethod
-    def _hit(hit, terms: Terms) -> Hit:
+    def _hit(hit, terms: Terms, used: list, scored: bool) -> Hit:
         stored = hit.fields()
+        text = stored.get("text", "")
+        spans = matches(text, terms) if terms else []
+        stems = {f.stem for f in spans}
+        exact = {f.exact for f in spans}
+        through = [
+            asdict(a.expansion) for a in used
+            if set(a.stems) <= stems and set(a.exact) <= exact and (a.stems or a.exact)
+        ]
         return Hit(
             id=stored["id"], title=stored.get("title", ""), lang=stored.get("lang", ""),
-            score=round(hit.score or 0.0, 4), snippet=snippet(stored.get("text", ""), terms),
+            score=round(float(hit.score), 4) if scored and hit.score is not None else 0.0,
+            snippet=snippet(text, terms, spans=spans),
             date=stored.get("date", ""), source=stored.get("source", ""), url=stored.get("url", ""),
+            matches=list({m["matched"]: m for m in through}.values()),
         )
 
-    def document(self, doc_id: str, query: str = "") -> dict | None:
-        """The whole article with the query's matches marked, or None if there is no such id."""
-        stored = self._searcher().document(id=doc_id)
+    def document(self, doc_id: str, query: str = "", *, xlang: bool = True, translate: bool = True) -> dict | None:
+        """The whole article with the query's matches marked (expansions too), or None if there is no such id."""
+        searcher = self._searcher()
+        stored = searcher.document(id=doc_id)
         if stored is None:
             return None
         terms = Terms()
         try:
-            for clause in parse(query).clauses():
-                _clause_query(clause, terms)
+            translate = translate and dictionary.load() is not None
+            self._build(searcher, parse(query), terms, relaxed=True, xlang=xlang, translate=translate)
         except QueryError:
             pass  # the article is still worth showing without marks
         text = stored.get("text", "")

@@ -34,60 +34,60 @@ def marked(results):
     ],
 )
 def test_queries_over_the_real_corpus(engine, query, expected_ids, expected_marks):
-    results = engine.search(query, xlang=False)
+    results = engine.search(query, xlang=False, translate=False)
     if expected_ids is not None:
         assert ids(results) == expected_ids
     assert marked(results) >= expected_marks
 
 
 def test_vowel_marked_original_is_what_gets_marked(engine):
-    results = engine.search("تنظيم", xlang=False)
+    results = engine.search("تنظيم", xlang=False, translate=False)
     assert ids(results) == {AR}
     assert "<mark>تنظيم</mark>" in results.hits[0].snippet
 
 
 def test_stemmed_english_matches_inflections(engine):
-    results = engine.search("attack", xlang=False)
+    results = engine.search("attack", xlang=False, translate=False)
     assert {"000_0bacf5d05607d659", "001_90be085a9dae3c16"} <= ids(results)
     assert marked(results) >= {"attacks", "attacked"}
 
 
 def test_excluded_word_removes_articles(engine):
-    assert "001_90be085a9dae3c16" in ids(engine.search("Putin", xlang=False))
-    assert "001_90be085a9dae3c16" not in ids(engine.search("Putin -Lavrov", xlang=False))
+    assert "001_90be085a9dae3c16" in ids(engine.search("Putin", xlang=False, translate=False))
+    assert "001_90be085a9dae3c16" not in ids(engine.search("Putin -Lavrov", xlang=False, translate=False))
 
 
 def test_phrase_needs_its_words_in_order(engine):
-    assert ids(engine.search('"Vladimir Putin"', xlang=False)) == PUTIN_EN
-    assert ids(engine.search('"Putin Vladimir"', xlang=False)) == set()
+    assert ids(engine.search('"Vladimir Putin"', xlang=False, translate=False)) == PUTIN_EN
+    assert ids(engine.search('"Putin Vladimir"', xlang=False, translate=False)) == set()
 
 
 def test_or_widens_and_all_words_narrow(engine):
-    both = ids(engine.search("Putin Aleppo", xlang=False))
-    either = ids(engine.search("Putin OR Aleppo", xlang=False))
+    both = ids(engine.search("Putin Aleppo", xlang=False, translate=False))
+    either = ids(engine.search("Putin OR Aleppo", xlang=False, translate=False))
     assert both < either
     assert "003_b916ab04b36c1af1" in either
 
 
 def test_no_article_with_every_word_relaxes_to_any(engine):
-    results = engine.search("Gerasimov zzzunknownword", xlang=False)
+    results = engine.search("Gerasimov zzzunknownword", xlang=False, translate=False)
     assert results.relaxed
     assert ids(results) == {"001_90be085a9dae3c16"}
 
 
 def test_language_filter_and_counts(engine):
-    results = engine.search("Syria", lang="en", xlang=False)
+    results = engine.search("Syria", lang="en", xlang=False, translate=False)
     assert {hit.lang for hit in results.hits} == {"en"}
     assert results.counts["en"] == results.total
 
 
 def test_snippets_escape_article_text(engine):
-    for hit in engine.search("Hollande", xlang=False).hits:
+    for hit in engine.search("Hollande", xlang=False, translate=False).hits:
         assert "<" not in MARKED.sub("", hit.snippet)
 
 
 def test_did_you_mean_uses_the_index_words(engine):
-    assert engine.search("Hollnde", xlang=False).suggestion == "hollande"
+    assert engine.search("Hollnde", xlang=False, translate=False).suggestion == "hollande"
 
 
 @pytest.mark.parametrize(
@@ -116,7 +116,7 @@ def test_bad_requests_raise_query_error(engine, kwargs):
 
 
 def test_document_marks_the_whole_article(engine):
-    doc = engine.document(AR, "الاسد")
+    doc = engine.document(AR, "الاسد", xlang=False, translate=False)
     assert doc["lang"] == "ar"
     assert MARKED.findall(doc["html"]) == ["الأسد"] * 3
     assert engine.document("no-such-id") is None

@@ -1,0 +1,156 @@
+"""What else a query looks for: the same name in the other script, its
+aliases, and (for ordinary words) the dictionary's translations.
+
+Each expansion covers a span of the query's words and carries the Whoosh
+query for its alternative, weighted below the words as typed, so a hit found
+only through an expansion ranks below hits of what was typed.
+
+Names go first.  A word that is a name (found by sound or in the
+gazetteer, or capitalised in the corpus) is not translated, so Assad is not
+also searched as الأسد the lion.
+"""
+
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+
+from search import dictionary, gazetteer, sound
+from search.analysis import word_forms, words
+from search.script import LATIN, script_of
+
+SOUND_BOOST = 0.5  # times the similarity, in (0.7, 1]
+ALIAS_BOOST = 0.6
+DICTIONARY_BOOST = 0.3
+SAME_SCRIPT_SIMILARITY = 0.95
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """{"query": "Putin", "matched": "بوتين", "via": "sound"}"""
+
+    query: str
+    matched: str
+    via: str  # "sound", "alias" or "dictionary"
+
+
+@dataclass
+class Alternative:
+    expansion: Expansion
+    query: wq.Query
+    stems: tuple = ()  # what a snippet marks, and how a hit shows it matched
+    exact: tuple = ()
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    alternatives: list = field(default_factory=list)
+
+
+def _exact_query(forms: tuple, boost: float) -> wq.Query:
+    if len(forms) == 1:
+        return wq.Term("exact", forms[0], boost=boost)
+    return wq.Phrase("exact", list(forms), boost=boost)
+
+
+def _stem_query(stems: tuple, boost: float) -> wq.Query:
+    if len(stems) == 1:
+        return wq.Or([wq.Term("text", stems[0]), wq.Term("title", stems[0])], boost=boost)
+    return wq.Or([wq.Phrase("text", list(stems)), wq.Phrase("title", list(stems))], boost=boost)
+
+
+def _exact_forms(text: str) -> tuple:
+    forms = (word_forms(w) for w, _, _ in words(text))
+    return tuple(f[1] for f in forms if f is not None)
+
+
+def _by_sound(reader, typed: str, word: str) -> list[Alternative]:
+    own = word_forms(word)
+    own_exact = own[1] if own else ""
+    unknown = not own_exact or not reader.doc_frequency("exact", own_exact)
+    out = []
+    for c in sound.candidates(reader, word, exclude=own_exact):
+        # Another spelling in the same script only stands in for a word the
+        # corpus lacks (Gerasimow) or one a letter away (سينا, سيناء), so an
+        # ordinary word keeps the ranking it had.
+        if same_script(c.exact, word) and not (unknown or c.similarity >= SAME_SCRIPT_SIMILARITY):
+            continue
+        forms = tuple(c.exact.split())
+        out.append(Alternative(Expansion(typed, c.exact, "sound"), _exact_query(forms, SOUND_BOOST * c.similarity),
+                               exact=forms))
+    return out
+
+
+def _by_alias(aliases: list[str], typed: str) -> list[Alternative]:
+    out = []
+    for alias in aliases:
+        forms = _exact_forms(alias)
+        if forms:
+            out.append(Alternative(Expansion(typed, alias, "alias"), _exact_query(forms, ALIAS_BOOST), exact=forms))
+    return out
+
+
+def _by_dictionary(found, typed: str) -> list[Alternative]:
+    top = max(t.weight for t in found)
+    return [
+        Alternative(Expansion(typed, t.text, "dictionary"), _stem_query(t.stems, DICTIONARY_BOOST * t.weight / top),
+                    stems=t.stems)
+        for t in found
+    ]
+
+
+def expand(reader, query_words: list, *, names: bool = True, translate: bool = True) -> list[Span]:
+    """Spans of `query_words` (None where a word may not be expanded) with their alternatives."""
+    spans: dict[tuple[int, int], Span] = {}
+    named: set[int] = set()  # words that are names: never translated
+
+    def add(start, end, alternatives, via_names=True):
+        if alternatives and (names or not via_names):
+            spans.setdefault((start, end), Span(start, end)).alternatives.extend(alternatives)
+
+    runs = _runs(query_words)
+    book = dictionary.load() if translate else None
+    # Names are looked for even when their expansions are off, to keep them out of the dictionary.
+    if names or book is not None:
+        for offset, run in runs:
+            for match in gazetteer.default().match(run):
+                typed = " ".join(run[match.start:match.end])
+                add(offset + match.start, offset + match.end, _by_alias(match.aliases, typed))
+                named.update(range(offset + match.start, offset + match.end))
+            for i, word in enumerate(run):
+                if i + 1 < len(run) and word.lower() in sound.PARTICLES:  # de Gaulle: ديغول
+                    typed = f"{word} {run[i + 1]}"
+                    found = _by_sound(reader, typed, word + run[i + 1])
+                    add(offset + i, offset + i + 2, found)
+                    if found:
+                        named.update((offset + i, offset + i + 1))
+                if not sound.is_name(reader, word):
+                    continue
+                found = _by_sound(reader, word, word)
+                add(offset + i, offset + i + 1, found)
+                if script_of(word) == LATIN or any(not same_script(a.expansion.matched, word) for a in found):
+                    named.add(offset + i)
+    if book is not None:
+        for offset, run in runs:
+            for start, end, found in book.translate(run):
+                if not named & set(range(offset + start, offset + end)):
+                    add(offset + start, offset + end, _by_dictionary(found, " ".join(run[start:end])), via_names=False)
+    return sorted(spans.values(), key=lambda s: (s.start, -s.end))
+
+
+def _runs(query_words: list) -> list[tuple[int, list[str]]]:
+    """(offset, words) for each stretch of expandable words."""
+    runs, current, start = [], [], 0
+    for i, word in enumerate(query_words + [None]):
+        if word is None:
+            if current:
+                runs.append((start, current))
+            current, start = [], i + 1
+        else:
+            current.append(word)
+    return runs
+
+
+def same_script(a: str, b: str) -> bool:
+    return script_of(a) == script_of(b)

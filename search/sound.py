@@ -1,0 +1,115 @@
+"""Names by sound across scripts: the index field, and the lookup in it.
+
+At index time every word that may be a name puts `"<key> <exact form>"` in
+the `sound` field: every Arabic word (the script has no capitals), and every
+Latin word written with a capital.  At query time a word's keys are
+prefix-expanded in that field's lexicon, which lists the corpus's own words
+that sound alike; `names.is_match` then keeps the close ones.
+
+Whether a Latin word is a name is read from the corpus: the share of its
+articles in which it is capitalised.  `care` is capitalised only at the start
+of a sentence, `Kerry` everywhere, so `كيري` finds Kerry and `care` finds
+no Arabic word.
+"""
+
+from typing import NamedTuple
+
+from whoosh.analysis import Filter
+
+from search.analysis import WordTokenizer, word_forms
+from search.names import is_match, similarity, sound_keys
+from search.script import ARABIC, LATIN, script_of
+
+FIELD = "sound"
+# Latin particles that Arabic writes as one word with the name: de Gaulle / ديغول.
+PARTICLES = frozenset({"de", "le", "la", "du", "al", "el", "van", "von", "di", "da", "bin", "ibn", "abu"})
+NAME_SHARE = 0.6  # of a Latin word's articles that capitalise it, for it to count as a name
+MAX_CANDIDATES = 500  # lexicon entries weighed for one key; a longer list means the key says little
+MAX_MATCHES = 5  # expansions kept per query word
+
+
+def _may_be_name(word: str) -> bool:
+    script = script_of(word)
+    return script == ARABIC or (script == LATIN and word[:1].isupper())
+
+
+class SoundFilter(Filter):
+    """Tokens `"<key> <exact>"` for each word that may be a name, and for particle + name."""
+
+    def __eq__(self, other):
+        return type(other) is type(self)
+
+    def __call__(self, tokens):
+        particle = None
+        for token in tokens:
+            word = token.text
+            terms = []
+            if _may_be_name(word):
+                forms = word_forms(word)
+                if forms is not None:
+                    terms += [f"{key} {forms[1]}" for key in sound_keys(word)]
+                if particle is not None:
+                    joined = f"{particle} {word.lower()}"
+                    terms += [f"{key} {joined}" for key in sound_keys(particle + word)]
+            lower = word.lower()
+            particle = lower if lower in PARTICLES else None
+            for term in terms:
+                token.text = term
+                yield token
+
+
+def sound_analyzer():
+    return WordTokenizer() | SoundFilter()
+
+
+class Candidate(NamedTuple):
+    exact: str  # as the exact field holds it; two words for particle + name
+    similarity: float
+
+
+def _decode(term) -> str:
+    return term.decode("utf-8") if isinstance(term, bytes) else term
+
+
+def name_share(reader, exact: str) -> float | None:
+    """The share of a Latin word's articles that capitalise it, or None if the corpus lacks it."""
+    total = reader.doc_frequency("exact", exact)
+    if not total:
+        return None
+    keys = sound_keys(exact)
+    capitalised = max((reader.doc_frequency(FIELD, f"{key} {exact}") for key in keys), default=0)
+    return capitalised / total
+
+
+def is_name(reader, word: str) -> bool:
+    """Whether a query word may be a name: any Arabic word; a Latin one the corpus capitalises."""
+    script = script_of(word)
+    if script == ARABIC:
+        return True
+    if script != LATIN:
+        return False
+    forms = word_forms(word)
+    if forms is None:
+        return False
+    share = name_share(reader, forms[1])
+    return share is None or share >= NAME_SHARE  # a word the corpus lacks may be a misspelt name
+
+
+def candidates(reader, word: str, exclude: str = "") -> list[Candidate]:
+    """Words of the corpus that sound like `word`, closest first."""
+    found = {}
+    for key in sound_keys(word):
+        for n, term in enumerate(reader.expand_prefix(FIELD, key + " ")):
+            if n >= MAX_CANDIDATES:
+                break
+            exact = _decode(term).split(" ", 1)[1]
+            if exact == exclude or exact in found:
+                continue
+            if script_of(exact) == LATIN and " " not in exact:
+                share = name_share(reader, exact)
+                if share is not None and share < NAME_SHARE:
+                    continue
+            if is_match(word, exact.replace(" ", "")):
+                found[exact] = similarity(word, exact.replace(" ", ""))
+    best = sorted(found.items(), key=lambda item: -item[1])[:MAX_MATCHES]
+    return [Candidate(exact, score) for exact, score in best]

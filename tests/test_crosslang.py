@@ -1,0 +1,133 @@
+"""Names across scripts and translated keywords, over the real corpus, in both directions."""
+
+import re
+
+import pytest
+
+AR = "004_b8fceaef4f830341"
+MARKED = re.compile(r"<mark>(.*?)</mark>")
+
+
+def ids(results):
+    return {hit.id for hit in results.hits}
+
+
+def via(results, kind):
+    return {e["matched"] for e in results.expansions if e["via"] == kind}
+
+
+@pytest.mark.parametrize(
+    "query, must_find, matched",
+    [
+        pytest.param("Putin", AR, "بوتين", id="Putin finds بوتين"),
+        pytest.param("Hollande", AR, "هولاند", id="Hollande finds هولاند"),
+        pytest.param("Gerasimov", AR, "غيراسيموف", id="Gerasimov finds غيراسيموف"),
+        pytest.param("Moscow", AR, "موسكو", id="Moscow finds موسكو"),
+        pytest.param("Washington", AR, "واشنطن", id="Washington finds واشنطن"),
+        pytest.param("Qatar", AR, "قطر", id="Qatar finds قطر"),
+        pytest.param("Sinai", AR, "سيناء", id="Sinai finds سيناء with its hamza"),
+        pytest.param("Airbus", AR, "ايرباص", id="Airbus finds أيرباص"),
+        pytest.param("Gerasimow", AR, "غيراسيموف", id="misspelt Gerasimow still crosses"),
+        pytest.param("Le Drian", AR, "لودريان", id="two English words, one Arabic"),
+        pytest.param("Charles de Gaulle", AR, "ديغول", id="particle and name as one Arabic word"),
+        pytest.param("de Villiers", AR, "فيلييه", id="de Villiers"),
+        pytest.param("بوتين", "002_7393bfd90634e5fe", "putin", id="بوتين finds Putin"),
+        pytest.param("لافروف", "001_90be085a9dae3c16", "lavrov", id="لافروف finds Lavrov"),
+        pytest.param("أوباما", "003_b916ab04b36c1af1", "obama", id="أوباما finds Obama"),
+        pytest.param("سبوتنيك", "000_0bacf5d05607d659", "sputnik", id="سبوتنيك finds Sputnik"),
+        pytest.param("فابيوس", "002_7393bfd90634e5fe", "fabius", id="فابيوس finds Fabius"),
+        pytest.param("أنقرة", "002_7393bfd90634e5fe", "ankara", id="أنقرة finds Ankara"),
+        pytest.param("اللاذقية", "002_7393bfd90634e5fe", "latakia", id="اللاذقية finds Latakia"),
+        pytest.param("إدلب", "003_b916ab04b36c1af1", "idlib", id="إدلب finds Idlib"),
+        pytest.param("ادلب", "003_b916ab04b36c1af1", "idlib", id="without its hamza"),
+        pytest.param("ديغول", "000_0bacf5d05607d659", "de gaulle", id="one Arabic word finds two English"),
+    ],
+)
+def test_names_cross_scripts_by_sound(engine, query, must_find, matched):
+    results = engine.search(query, translate=False)
+    assert must_find in ids(results)
+    assert matched in via(results, "sound")
+    hit = next(h for h in results.hits if h.id == must_find)
+    assert any(m["via"] == "sound" for m in hit.matches)
+
+
+@pytest.mark.parametrize(
+    "query, must_find, alias",
+    [
+        pytest.param("ISIS", AR, "داعش", id="ISIS finds داعش"),
+        pytest.param("DAESH", AR, "داعش", id="DAESH finds داعش"),
+        pytest.param("Islamic State", AR, "داعش", id="two-word alias"),
+        pytest.param("داعش", "002_7393bfd90634e5fe", "ISIS", id="داعش finds ISIS"),
+        pytest.param("Aleppo", None, "حلب", id="Aleppo looks for حلب"),
+        pytest.param("حلب", "003_b916ab04b36c1af1", "Aleppo", id="حلب finds Aleppo"),
+    ],
+)
+def test_aliases_from_the_gazetteer(engine, query, must_find, alias):
+    results = engine.search(query, translate=False)
+    assert alias in via(results, "alias")
+    if must_find:
+        assert must_find in ids(results)
+
+
+def test_mixed_query_needs_both_names(engine):
+    both = ids(engine.search("Putin هولاند", translate=False))
+    assert AR in both
+    assert "003_b916ab04b36c1af1" not in both  # mentions neither Putin nor Hollande
+
+
+def test_cross_script_hits_rank_below_exact_ones(engine):
+    results = engine.search("Putin", translate=False)
+    ranks = [hit.id for hit in results.hits]
+    assert ranks.index(AR) == len(ranks) - 1
+
+
+def test_common_word_is_not_a_name(engine):
+    results = engine.search("care", translate=False)
+    assert via(results, "sound") == set()
+
+
+def test_names_can_be_switched_off(engine):
+    results = engine.search("Putin", xlang=False, translate=False)
+    assert AR not in ids(results)
+    assert results.expansions == []
+
+
+def test_snippet_marks_the_cross_script_spelling(engine):
+    hit = next(h for h in engine.search("Putin", translate=False).hits if h.id == AR)
+    assert "بوتين" in MARKED.findall(hit.snippet)
+
+
+@pytest.mark.parametrize(
+    "query, must_find, translated",
+    [
+        pytest.param("coalition", AR, "التحالف", id="coalition finds التحالف"),
+        pytest.param("intelligence", AR, "الإستخبارات", id="intelligence finds الاستخبارات"),
+        pytest.param("coordination", AR, "التنسيق", id="coordination finds تنسيق"),
+        pytest.param("الطائرات", "002_7393bfd90634e5fe", "plane", id="الطائرات finds planes"),
+        pytest.param("الهجمات", "000_0bacf5d05607d659", "attacks", id="الهجمات finds attacks"),
+    ],
+)
+def test_dictionary_translates_keywords(engine, query, must_find, translated):
+    results = engine.search(query, xlang=False)
+    assert translated in via(results, "dictionary")
+    assert must_find in ids(results)
+    hit = next(h for h in results.hits if h.id == must_find)
+    assert any(m["via"] == "dictionary" for m in hit.matches)
+
+
+def test_translated_hits_rank_below_typed_ones(engine):
+    ranks = [hit.id for hit in engine.search("coalition").hits]
+    assert ranks.index(AR) == len(ranks) - 1
+
+
+def test_a_name_is_not_translated_as_a_word(engine):
+    assert "lion" not in via(engine.search("الأسد"), "dictionary")
+    first = engine.search("Assad").hits[0]
+    assert first.lang == "en"
+    assert "Assad" in MARKED.findall(first.snippet)
+
+
+def test_translation_can_be_switched_off(engine):
+    results = engine.search("coalition", translate=False)
+    assert via(results, "dictionary") == set()
+    assert results.translation == "off"
