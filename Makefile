@@ -38,5 +38,9 @@ run: install sysdeps var/index/CURRENT
 test: install sysdeps
 	$(PY) -m pytest
 
+# Name matching and translation quality; uses ../shared/corpora where it exists.
+eval: install sysdeps
+	$(PY) -m search eval
+
 clean:
 	rm -rf $(VENV) var

@@ -4,6 +4,7 @@
     python -m search query [--index DIR] [--lang en|ar] [--limit N] [--json] QUERY
     python -m search query --batch FILE|-
     python -m search serve [--host H] [--port P] [--workers N]
+    python -m search eval [--corpora DIR]
 """
 
 import argparse
@@ -93,6 +94,16 @@ def cmd_query(args) -> int:
     return 0
 
 
+def cmd_eval(args) -> int:
+    from search.evaluate import names_report
+    from search.translation_eval import translation_report
+
+    corpora = args.corpora if args.corpora.exists() else None
+    print(names_report(corpora, limit=args.limit))
+    print(translation_report(corpora))
+    return 0
+
+
 def cmd_serve(args) -> int:
     from web.serve import serve
 
@@ -117,6 +128,11 @@ def main(argv=None) -> int:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--batch", metavar="FILE", help="one query per line ('-' for stdin); prints JSON lines")
     p.set_defaults(run=cmd_query)
+
+    p = sub.add_parser("eval", help="measure name matching and translation (Markdown report)")
+    p.add_argument("--corpora", type=Path, default=config.corpora_dir(), help="the shared real-news corpora")
+    p.add_argument("--limit", type=int, help="read at most this many lines per corpus file")
+    p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser("serve", help="serve the search page")
     p.add_argument("--host", default="127.0.0.1")
