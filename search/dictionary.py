@@ -13,7 +13,9 @@ Where the files are missing the feature is off: `load()` returns None.
 """
 
 import gzip
+import hashlib
 import os
+import pickle
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from pathlib import Path
 from pyarabic import araby
 
 from search.analysis import word_forms, words
+from search.index import ANALYSIS_VERSION
 from search.script import ARABIC, script_of
 
 DEFAULT_DIR = Path("/usr/share/dictd")
@@ -129,16 +132,44 @@ def directory() -> Path:
     return Path(os.environ.get("SEARCH_DICT_DIR", DEFAULT_DIR))
 
 
-@lru_cache(maxsize=4)
-def load(folder: Path | None = None) -> Dictionary | None:
-    """Both FreeDict files as one Dictionary, or None where they are not installed."""
-    folder = folder or directory()
-    stems = [folder / name for name in FILES.values()]
-    if not all(Path(f"{stem}.index").exists() and Path(f"{stem}.dict.dz").exists() for stem in stems):
-        return None
+CACHE_VERSION = 1  # bump when the table's making changes
+
+
+def _build(stems: list[Path]) -> Dictionary:
     dictionary = Dictionary()
     for stem in stems:
         for headword, senses in read_dictd(stem):
             for rank, sense in enumerate(senses[:MAX_TRANSLATIONS]):
                 dictionary.add(headword, sense, 1.0 / (rank + 1))
+    return dictionary
+
+
+@lru_cache(maxsize=4)
+def load(folder: Path | None = None) -> Dictionary | None:
+    """Both FreeDict files as one Dictionary, or None where they are not installed.
+
+    Analysing 140,000 entries takes seconds, so the table is cached in
+    var/cache/ (SEARCH_CACHE_DIR), keyed by the files' sizes and times.
+    """
+    folder = folder or directory()
+    files = [Path(f"{folder / name}{ext}") for name in FILES.values() for ext in (".index", ".dict.dz")]
+    if not all(f.exists() for f in files):
+        return None
+    facts = [CACHE_VERSION, ANALYSIS_VERSION] + [(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files]
+    stamp = hashlib.sha256(repr(facts).encode()).hexdigest()[:16]
+    cache = Path(os.environ.get("SEARCH_CACHE_DIR", "var/cache")) / f"dictionary-{stamp}.pickle"
+    try:
+        with open(cache, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    dictionary = _build([folder / name for name in FILES.values()])
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump(dictionary, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # a read-only checkout still works, only slower to start
     return dictionary
