@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install sysdeps index run test eval bench loadtest clean
+.PHONY: install sysdeps index run test eval bench loadtest screenshots clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,8 +15,8 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-# Debian packages: chromium for the browser tests, FreeDict for translation.
-SYSPKGS := chromium dict-freedict-eng-ara dict-freedict-ara-eng
+# Debian packages: chromium and an Arabic font for the browser tests, FreeDict for translation.
+SYSPKGS := chromium fonts-noto-core dict-freedict-eng-ara dict-freedict-ara-eng
 sysdeps:
 	@missing=$$(for p in $(SYSPKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -41,6 +41,10 @@ test: install sysdeps
 # Name matching and translation quality; uses ../shared/corpora where it exists.
 eval: install sysdeps
 	$(PY) -m search eval
+
+# Regenerate the README's screenshots from the browser tests.
+screenshots: install sysdeps
+	UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/test_browser.py -k "english_query or arabic_query"
 
 clean:
 	rm -rf $(VENV) var

@@ -17,8 +17,8 @@ from whoosh import query as wq
 from whoosh import sorting
 
 from search import index
-from search import dictionary
-from search.analysis import word_forms
+from search import dictionary, gazetteer
+from search.analysis import word_forms, words
 from search.expand import expand
 from search.highlight import Terms, highlight_all, matches, snippet
 from search.query import Clause, QueryError, parse
@@ -93,6 +93,11 @@ class Engine:
         self.index_dir = Path(index_dir)
         self._local = threading.local()
 
+    def warm_up(self) -> None:
+        """Load what the first search would otherwise wait for: the dictionary, the gazetteer."""
+        dictionary.load()
+        gazetteer.default()
+
     def _searcher(self):
         gen = index.generation_dir(self.index_dir)
         local = self._local
@@ -138,7 +143,9 @@ class Engine:
             terms.exact.update(alternative.exact)
         query = wq.Or(groups) if relaxed else wq.And(groups)
         excluded = [q for q in (_clause_query(c, Terms()) for c in parsed.excluded) if q is not None]
-        return (wq.AndNot(query, wq.Or(excluded)) if excluded else query), used
+        # And+Not, not AndNot: Whoosh's AndNotMatcher lets excluded articles through
+        # unless both lists start on the same document.
+        return (wq.And([query, wq.Not(wq.Or(excluded))]) if excluded else query), used
 
     def search(self, text: str, *, lang: str | None = None, limit: int = 10, page: int = 1,
                sort: str = "relevance", xlang: bool = True, translate: bool = True) -> Results:
@@ -175,26 +182,28 @@ class Engine:
                 sortedby="date" if sort == "date" else None, reverse=sort == "date",
             )
             results.hits = [self._hit(hit, terms, used, scored=sort == "relevance") for hit in found]
-        results.suggestion = self._suggest(searcher, text, parsed)
+        results.suggestion = self._suggest(searcher, text)
         results.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return results
 
     @staticmethod
-    def _suggest(searcher, text: str, parsed) -> str | None:
-        """Did you mean: each word the index has never seen, replaced by its nearest indexed word."""
+    def _suggest(searcher, text: str) -> str | None:
+        """Did you mean: each word that matched nothing, replaced by its nearest indexed word."""
         corrector = None
-        suggestion = text
-        for clause in parsed.clauses():
-            for word in clause.words:
-                found = word_forms(word)
-                if found is None or searcher.doc_frequency("exact", found[1]):
-                    continue
-                corrector = corrector or searcher.corrector("exact")
-                # Misspellings rarely touch the first letter; requiring it keeps this fast.
-                better = corrector.suggest(found[1], limit=1, maxdist=2, prefix=1)
-                if better:
-                    suggestion = suggestion.replace(word, better[0], 1)
-        return suggestion if suggestion != text else None
+        out, at = [], 0
+        for word, start, end in words(text):
+            found = word_forms(word)
+            if (found is None or any(ch.isdigit() for ch in word)
+                    or searcher.doc_frequency("exact", found[1]) or searcher.doc_frequency("text", found[0])):
+                continue
+            corrector = corrector or searcher.corrector("exact")
+            # Misspellings rarely touch the first letter; requiring it keeps this fast.
+            better = corrector.suggest(found[1], limit=1, maxdist=2, prefix=1)
+            if better:
+                replacement = better[0].capitalize() if word[:1].isupper() else better[0]
+                out += [text[at:start], replacement]
+                at = end
+        return "".join(out) + text[at:] if out else None
 
     @staticmethod
     def _counts(searcher, query) -> dict:

@@ -87,7 +87,11 @@ def test_snippets_escape_article_text(engine):
 
 
 def test_did_you_mean_uses_the_index_words(engine):
-    assert engine.search("Hollnde", xlang=False, translate=False).suggestion == "hollande"
+    assert engine.search("Hollnde", xlang=False, translate=False).suggestion == "Hollande"
+    assert engine.search("meeting with Hollnde", xlang=False, translate=False).suggestion == "meeting with Hollande"
+    assert engine.search("meeting with hollnde", xlang=False, translate=False).suggestion == "meeting with hollande"
+    assert engine.search("Putin", xlang=False, translate=False).suggestion is None
+    assert engine.search("alert(1) Putin", xlang=False, translate=False).suggestion is None
 
 
 @pytest.mark.parametrize(

@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.json.ensure_ascii = False  # Arabic stays readable in the JSON
     app.json.sort_keys = False  # the same key order as the CLI's --json: query, total, hits first
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True  # no blank lines where tags were
 
     from search.searcher import Engine
 

@@ -1,6 +1,6 @@
 """The JSON twins of the pages, and the page that documents them (/api/)."""
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 
 from web.params import SEARCH_PARAMS, SearchState
 
@@ -21,6 +21,8 @@ RESULT_FIELDS = {
                   "names in the other script, aliases and translations.",
     "relaxed": "true when no article had every word, so the hits have some of them.",
     "suggestion": "A corrected query (did you mean) when some words are not in the index, else null.",
+    "translation": '"on", "off" (translate=0) or "unavailable" (the dictionaries are not installed, '
+                   "so no translations were searched).",
     "took_ms": "How long the search took, in milliseconds.",
 }
 HIT_FIELDS = {
@@ -50,10 +52,12 @@ DOC_FIELDS = {
     "html": "The whole text as HTML: escaped, with the query's matches in <mark>…</mark>.",
     "marks": "How many matches are marked.",
 }
+DOC_PARAMS = ("q", "xlang", "translate")  # the query whose matches to mark, and how it is expanded
 ERRORS = [
     (400, "/api/search", "A parameter is of the wrong kind or out of range (page=abc, limit=1000, "
                          "lang=fr, sort=size, xlang=maybe), or the query is over 500 characters. "
                          "The message says which."),
+    (400, "/api/doc/<id>", "xlang or translate is not 1 or 0."),
     (404, "/api/doc/<id>", "There is no article with that id."),
     (404, "any other path", "There is nothing at that address."),
     (405, "any", "A method other than GET or HEAD."),
@@ -74,7 +78,8 @@ def search():
 
 @bp.get("/doc/<path:doc_id>")
 def doc(doc_id: str):
-    found = _engine().document(doc_id, query=request.args.get("q", ""))
+    state = SearchState.from_args(request.args, only=DOC_PARAMS)
+    found = _engine().document(doc_id, query=state.q, xlang=state.xlang, translate=state.translate)
     if found is None:
         abort(404, description=f"There is no article with the id {doc_id!r}.")
     return jsonify(found)
@@ -85,7 +90,7 @@ def _reference() -> dict:
         "endpoints": {
             "/api/search": {"parameters": {p.name: vars(p) for p in SEARCH_PARAMS},
                             "fields": RESULT_FIELDS, "hit": HIT_FIELDS, "expansion": EXPANSION_FIELDS},
-            "/api/doc/<id>": {"parameters": {"q": "Optional: the query whose matches to mark."},
+            "/api/doc/<id>": {"parameters": {p.name: vars(p) for p in SEARCH_PARAMS if p.name in DOC_PARAMS},
                               "fields": DOC_FIELDS},
         },
         "errors": [{"status": s, "where": w, "when": why} for s, w, why in ERRORS],
@@ -94,7 +99,8 @@ def _reference() -> dict:
 
 @bp.get("/")
 def reference():
-    return render_template("api.html", ref=_reference(), params=SEARCH_PARAMS, errors=ERRORS)
+    return render_template("api.html", ref=_reference(), params=SEARCH_PARAMS, doc_params=DOC_PARAMS,
+                           errors=ERRORS, twin=url_for("api.reference_json"))
 
 
 @bp.get("/index.json")

@@ -82,23 +82,25 @@ class SearchState:
     translate: bool = True
 
     @classmethod
-    def from_args(cls, args) -> "SearchState":
-        """Read request arguments; raises BadParameter for a value of the wrong kind."""
-        get = {p.name: _last(args, p.name) for p in SEARCH_PARAMS}
-        state = cls()
-        if get["q"] is not None:
-            state = replace(state, q=get["q"])
-        if get["lang"]:  # lang= (empty) means both, as the "All" filter sends
-            state = replace(state, lang=get["lang"])
-        for name in ("page", "limit"):
-            if get[name]:
-                state = replace(state, **{name: _whole(name, get[name])})
-        if get["sort"]:
-            state = replace(state, sort=get["sort"])
-        for name in ("xlang", "translate"):
-            if get[name]:
-                state = replace(state, **{name: _flag(name, get[name])})
-        return state
+    def from_args(cls, args, only: tuple[str, ...] | None = None) -> "SearchState":
+        """Read request arguments (those named in `only`, if given).
+        Raises BadParameter for a value of the wrong kind."""
+        given = {p.name: _last(args, p.name) for p in SEARCH_PARAMS if only is None or p.name in only}
+        given = {name: value for name, value in given.items() if value}  # lang= (empty) means the default
+        changes = {}
+        for name, value in given.items():
+            if name in ("page", "limit"):
+                changes[name] = _whole(name, value)
+            elif name in ("xlang", "translate"):
+                changes[name] = _flag(name, value)
+            else:
+                changes[name] = value
+        return replace(cls(), **changes)
+
+    @classmethod
+    def query_only(cls, args) -> "SearchState":
+        """Just the query, for a request whose other parameters are wrong."""
+        return cls(q=_last(args, "q") or "")
 
     @property
     def blank(self) -> bool:

@@ -21,6 +21,11 @@ class _Server(BaseApplication):
 
 def serve(host: str, port: int, *, workers: int = 2, index_dir=None) -> None:
     app = create_app({"INDEX_DIR": str(index_dir)} if index_dir else None)
+    # Before the workers fork: they share what it loads, and no first search waits for it.
+    app.extensions["engine"].warm_up()
     options = {"bind": f"{host}:{port}", "workers": workers, "threads": 4, "worker_class": "gthread",
-               "accesslog": "-", "timeout": 60}
+               "accesslog": "-", "timeout": 60,
+               # Room for any query the engine accepts (500 Arabic letters are 6,000 bytes in a URL),
+               # so an over-long one gets our message rather than gunicorn's bare 400.
+               "limit_request_line": 8190}
     _Server(app, options).run()
