@@ -580,3 +580,36 @@ def test_arbitrary_records_never_escape(records, encoding):
     with tempfile.TemporaryDirectory() as folder:
         write(Path(folder), "f.jsonl", files["f.jsonl"])
         check_invariants(Path(folder), files)
+
+
+# Tests run as root in CI, where a chmod-000 file is still readable; these
+# make the operating system refuse instead, so the refusal path always runs.
+def test_refused_read_is_skipped_even_as_root(tmp_path, monkeypatch):
+    write(tmp_path, "locked.txt", "Title\ntext")
+    real_open = os.open
+
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith("locked.txt"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    result = read_file(tmp_path, "locked.txt")
+    assert (result.documents, result.sha256) == ([], None)
+    assert [str(s) for s in result.skipped] == ["locked.txt: cannot be read: Permission denied"]
+
+
+def test_refused_folder_is_skipped_even_as_root(tmp_path, monkeypatch):
+    write(tmp_path, "ok.txt", "Fine")
+    write(tmp_path, "locked/hidden.txt", "Hidden")
+    real_walk = os.walk
+
+    def walk(top, onerror=None, **kwargs):
+        for folder, subfolders, files in real_walk(top, onerror=onerror, **kwargs):
+            if folder.endswith("locked"):
+                onerror(PermissionError(13, "Permission denied", folder))
+                continue
+            yield folder, subfolders, files
+
+    monkeypatch.setattr(os, "walk", walk)
+    assert scan(tmp_path) == (["ok.txt"], [Skipped("locked", None, "folder cannot be read: Permission denied")])
