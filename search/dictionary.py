@@ -35,6 +35,7 @@ MAX_PHRASE = 3  # words in the longest headword looked up (aircraft carrier, ح�
 
 _B64 = {ch: i for i, ch in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
 _SENSE = re.compile(r"^\s*\d+\.\s*")
+_LEADS = ("وال", "فال", "ال", "و", "ف")
 
 
 def _number(text: str) -> int:
@@ -79,11 +80,17 @@ class Dictionary:
     def __init__(self):
         # language of the source -> source key -> target key -> (weight, shown text)
         self._table = {"en": defaultdict(dict), "ar": defaultdict(dict)}
+        self._words = set()  # exact forms of the one-word entries: the language's ordinary words
 
     def add(self, source: str, target: str, weight: float) -> None:
         source_key, target_key = key(source), key(target)
         if source_key is None or target_key is None:
             return
+        for phrase in (source, target):
+            found = list(words(phrase))
+            forms = word_forms(found[0][0]) if len(found) == 1 else None
+            if forms is not None:
+                self._words.add(forms[1])
         for lang, a, b, shown in (
             (_lang(source), source_key, target_key, target),
             (_lang(target), target_key, source_key, source),
@@ -116,6 +123,25 @@ class Dictionary:
                 i += 1
         return found
 
+    def is_word(self, word: str) -> bool:
+        """Whether `word`, as written (not stemmed), is a one-word entry: مركز is, بوتين is not.
+
+        An Arabic word may lead with the conjunctions و and ف or the article
+        (وقال is قال); ب, ل and ك are left on, since many names begin with them.
+        """
+        forms = word_forms(word)
+        if forms is None:
+            return False
+        exact = forms[1]
+        bare = [exact[len(p):] for p in _LEADS if exact.startswith(p) and len(exact) - len(p) >= 2]
+        readings = [exact, *bare, *("ال" + word for word in [exact, *bare])]  # entries often carry the article
+        return any(reading in self._words for reading in readings)
+
+    def meanings(self, word: str) -> tuple[str, ...]:
+        """The shown translations of one word."""
+        word_key = key(word)
+        return tuple(t.text for t in self.lookup(word_key, _lang(word))) if word_key else ()
+
     def __len__(self):
         return sum(len(table) for table in self._table.values())
 
@@ -132,7 +158,7 @@ def directory() -> Path:
     return Path(os.environ.get("SEARCH_DICT_DIR", DEFAULT_DIR))
 
 
-CACHE_VERSION = 1  # bump when the table's making changes
+CACHE_VERSION = 2  # bump when the table's making changes
 
 
 def _build(stems: list[Path]) -> Dictionary:

@@ -16,12 +16,14 @@ from whoosh import query as wq
 
 from search import dictionary, gazetteer, sound
 from search.analysis import word_forms, words
-from search.script import LATIN, script_of
+from search.names import is_match, similarity
+from search.script import ARABIC, LATIN, script_of
 
 SOUND_BOOST = 0.5  # times the similarity, in (0.7, 1]
 ALIAS_BOOST = 0.6
 DICTIONARY_BOOST = 0.3
 SAME_SCRIPT_SIMILARITY = 0.95
+WORD_AS_NAME_SIMILARITY = 0.90  # an ordinary Arabic word meets a Latin name only this close
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,23 @@ def _exact_forms(text: str) -> tuple:
     return tuple(f[1] for f in forms if f is not None)
 
 
-def _by_sound(reader, typed: str, word: str) -> list[Alternative]:
+def dictionary_allows(book, word: str, candidate: str) -> bool:
+    """Whether a sound match across scripts survives the dictionary's word.
+
+    An Arabic word that FreeDict lists is an ordinary word first, so it meets a
+    Latin name only where one of its translations sounds like that name:
+    واشنطن (Washington) meets Washington, مركز (centre) does not meet Marcus
+    and قطر (diameter) not Qatar, which the gazetteer lists instead.
+    """
+    if book is None or same_script(word, candidate):
+        return True
+    arabic, latin = (word, candidate) if script_of(word) == ARABIC else (candidate, word)
+    if not book.is_word(arabic) or similarity(arabic, latin.replace(" ", "")) >= WORD_AS_NAME_SIMILARITY:
+        return True  # Mubarak is also مبارك "blessed": a name that close is kept
+    return any(is_match(latin.replace(" ", ""), meaning.replace(" ", "")) for meaning in book.meanings(arabic))
+
+
+def _by_sound(reader, typed: str, word: str, book=None) -> list[Alternative]:
     own = word_forms(word)
     own_exact = own[1] if own else ""
     unknown = not own_exact or not reader.doc_frequency("exact", own_exact)
@@ -75,6 +93,8 @@ def _by_sound(reader, typed: str, word: str) -> list[Alternative]:
         # corpus lacks (Gerasimow) or one a letter away (سينا, سيناء), so an
         # ordinary word keeps the ranking it had.
         if same_script(c.exact, word) and not (unknown or c.similarity >= SAME_SCRIPT_SIMILARITY):
+            continue
+        if not dictionary_allows(book, word, c.exact):
             continue
         forms = tuple(c.exact.split())
         out.append(Alternative(Expansion(typed, c.exact, "sound"), _exact_query(forms, SOUND_BOOST * c.similarity),
@@ -110,28 +130,31 @@ def expand(reader, query_words: list, *, names: bool = True, translate: bool = T
             spans.setdefault((start, end), Span(start, end)).alternatives.extend(alternatives)
 
     runs = _runs(query_words)
-    book = dictionary.load() if translate else None
+    book = dictionary.load()  # also when translation is off: it tells ordinary words from names
+    translating = translate and book is not None
     # Names are looked for even when their expansions are off, to keep them out of the dictionary.
-    if names or book is not None:
+    if names or translating:
         for offset, run in runs:
             for match in gazetteer.default().match(run):
                 typed = " ".join(run[match.start:match.end])
                 add(offset + match.start, offset + match.end, _by_alias(match.aliases, typed))
                 named.update(range(offset + match.start, offset + match.end))
             for i, word in enumerate(run):
+                if offset + i in named:
+                    continue  # the gazetteer knows this name; sound would only add noise (Iraq, اوراق)
                 if i + 1 < len(run) and word.lower() in sound.PARTICLES:  # de Gaulle: ديغول
                     typed = f"{word} {run[i + 1]}"
-                    found = _by_sound(reader, typed, word + run[i + 1])
+                    found = _by_sound(reader, typed, word + run[i + 1], book)
                     add(offset + i, offset + i + 2, found)
                     if found:
                         named.update((offset + i, offset + i + 1))
                 if not sound.is_name(reader, word):
                     continue
-                found = _by_sound(reader, word, word)
+                found = _by_sound(reader, word, word, book)
                 add(offset + i, offset + i + 1, found)
                 if script_of(word) == LATIN or any(not same_script(a.expansion.matched, word) for a in found):
                     named.add(offset + i)
-    if book is not None:
+    if translating:
         for offset, run in runs:
             for start, end, found in book.translate(run):
                 if not named & set(range(offset + start, offset + end)):
