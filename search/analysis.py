@@ -52,6 +52,17 @@ def words(text: str) -> Iterator[tuple[str, int, int]]:
             offset += len(part) + 1
 
 
+_SENTENCE_ENDS = frozenset(".!?:;\n\r\"'“”«»()[]")
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether the word at `start` opens a sentence, where even common words are capitalised."""
+    at = start - 1
+    while at >= 0 and text[at] in " \t":
+        at -= 1
+    return at < 0 or text[at] in _SENTENCE_ENDS
+
+
 class WordTokenizer(Tokenizer):
     """Words of any script, with their vowel marks, as Whoosh tokens."""
 
@@ -61,6 +72,7 @@ class WordTokenizer(Tokenizer):
         source = words(value) if tokenize else [(value, 0, len(value))]
         for pos, (word, start, end) in enumerate(source):
             token.text = word
+            token.initial = _starts_sentence(value, start)
             token.boost = 1.0
             token.stopped = False
             if keeporiginal:

@@ -2,13 +2,13 @@
 
 At index time every word that may be a name puts `"<key> <exact form>"` in
 the `sound` field: every Arabic word (the script has no capitals), and every
-Latin word written with a capital.  At query time a word's keys are
+Latin word written with a capital where a sentence does not begin.  At query time a word's keys are
 prefix-expanded in that field's lexicon, which lists the corpus's own words
 that sound alike; `names.is_match` then keeps the close ones.
 
 Whether a Latin word is a name is read from the corpus: the share of its
 articles in which it is capitalised.  `care` is capitalised only at the start
-of a sentence, `Kerry` everywhere, so `كيري` finds Kerry and `care` finds
+of a sentence (which the index does not count), `Kerry` everywhere, so `كيري` finds Kerry and `care` finds
 no Arabic word.
 """
 
@@ -28,9 +28,10 @@ MAX_CANDIDATES = 500  # lexicon entries weighed for one key; a longer list means
 MAX_MATCHES = 5  # expansions kept per query word
 
 
-def _may_be_name(word: str) -> bool:
+def _may_be_name(word: str, initial: bool) -> bool:
+    """Any Arabic word; a Latin one capitalised where a common word would not be."""
     script = script_of(word)
-    return script == ARABIC or (script == LATIN and word[:1].isupper())
+    return script == ARABIC or (script == LATIN and word[:1].isupper() and not initial)
 
 
 class SoundFilter(Filter):
@@ -44,7 +45,7 @@ class SoundFilter(Filter):
         for token in tokens:
             word = token.text
             terms = []
-            if _may_be_name(word):
+            if _may_be_name(word, getattr(token, "initial", False)):
                 forms = word_forms(word)
                 if forms is not None:
                     terms += [f"{key} {forms[1]}" for key in sound_keys(word)]
