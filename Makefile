@@ -42,6 +42,10 @@ test: install sysdeps
 eval: install sysdeps
 	$(PY) -m search eval
 
+# 30 s of 16 clients against a local server, with a rebuild in the middle (loopback only).
+loadtest: install
+	$(PY) scripts/loadtest.py
+
 # Regenerate the README's screenshots from the browser tests.
 screenshots: install sysdeps
 	UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/test_browser.py -k "english_query or arabic_query"

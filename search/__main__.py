@@ -1,6 +1,6 @@
 """The command line: a thin shell over the library.
 
-    python -m search index [--corpus DIR] [--index DIR]
+    python -m search index [--corpus DIR] [--index DIR] [--update]
     python -m search query [--index DIR] [--lang en|ar] [--limit N] [--json] QUERY
     python -m search query --batch FILE|-
     python -m search serve [--host H] [--port P] [--workers N]
@@ -51,7 +51,8 @@ def _progress(stream):
 
 
 def cmd_index(args) -> int:
-    summary = index.build(args.corpus, args.index, progress=_progress(sys.stderr))
+    run = index.update if args.update else index.build
+    summary = run(args.corpus, args.index, progress=_progress(sys.stderr))
     print("\n".join(summary.lines()))
     return 0
 
@@ -71,21 +72,26 @@ def _print_results(results, tty: bool) -> None:
         print(f"    {_plain(hit.snippet, tty)}")
 
 
+def _valid(text: str) -> str:
+    """Bytes that were not UTF-8 (kept by Python as surrogates) become U+FFFD, so output stays UTF-8."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def cmd_query(args) -> int:
     if (args.batch is None) == (args.text is None):
         raise QueryError("give a QUERY or --batch FILE, not both")
     engine = Engine(args.index)
     if args.batch is None:
-        results = engine.search(args.text, lang=args.lang, limit=args.limit)
+        results = engine.search(_valid(args.text), lang=args.lang, limit=args.limit)
         if args.json:
             print(json.dumps(results.to_json(), ensure_ascii=False))
         else:
             _print_results(results, sys.stdout.isatty())
         return 0
-    lines = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8", errors="replace")
+    lines = sys.stdin.buffer if args.batch == "-" else open(args.batch, "rb")
     with lines:
         for line in lines:
-            text = line.rstrip("\n")
+            text = line.decode("utf-8", errors="replace").rstrip("\r\n")
             try:
                 out = engine.search(text, lang=args.lang, limit=args.limit).to_json()
             except QueryError as error:
@@ -118,6 +124,8 @@ def main(argv=None) -> int:
     p = sub.add_parser("index", help="rebuild the index from the corpus")
     p.add_argument("--corpus", type=Path, default=config.corpus_dir(), help="folder of .txt and .jsonl articles")
     p.add_argument("--index", type=Path, default=config.index_dir(), help="index folder")
+    p.add_argument("--update", action="store_true",
+                   help="re-index only new and changed files, and remove the articles of files that are gone")
     p.set_defaults(run=cmd_index)
 
     p = sub.add_parser("query", help="search the index")

@@ -1,33 +1,26 @@
-"""The Whoosh index: its schema, and rebuilding or updating it without ever losing it.
+"""The Whoosh index: its schema, opening it, and building or updating it without ever losing it.
 
-An index folder holds generations, each a complete Whoosh index with its
-meta.json, a file CURRENT naming the one that answers searches, and LOCK:
+A build, full (`build`) or incremental (`update`), holds the folder's lock
+(search/lock.py), writes a new generation beside the current one, flushes
+it to disk, opens and checks it, and only then points CURRENT at it
+(search/generations.py has the folder's layout and the crash-proof steps).
+Killed at any point, it leaves the current generation answering; the next
+build removes what it left.  The generation just replaced is kept until the
+next switch, because a server thread may still be answering from it.
 
-    var/index/CURRENT        "g-20261121T054512.123456-4242"
-    var/index/LOCK           pid and start of the build running now, or empty
-    var/index/g-20261121T054512.123456-4242/   _MAIN_1.toc, MAIN_*.seg, meta.json
-
-A build, full (`build`) or incremental (`update`), holds LOCK, writes a new
-generation beside the current one, flushes it to disk, opens and checks it,
-and only then replaces CURRENT (an atomic rename).  Killed at any point, it
-leaves CURRENT and its generation untouched; the next build removes what it
-left.  The generation just replaced is kept until the next switch, because a
-server thread may still be answering from it.
-
-meta.json records, per corpus file, its hash and the ids it produced (with
-the language each kept one was indexed as), so that `update` can tell which
-files changed and settle duplicate ids exactly as a full build would.
+Each generation's meta.json records, per corpus file, its hash and the ids
+it produced (with the language each kept one was indexed as), so that
+`update` can tell which files changed and settle duplicate ids exactly as
+a full build does.
 """
 
 import hashlib
 import json
-import os
-import re
 import shutil
 import time
+import warnings
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -36,18 +29,17 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.index import TOC
 from whoosh.reading import SegmentReader
 
-from search import documents, langid, lock
+from search import documents, generations, langid, lock
 from search.analysis import exact_analyzer, text_analyzer
 from search.sound import sound_analyzer
 
 # Bump when the schema or the analysis changes: an index built with another
 # version is refused with a message to rebuild, not searched wrongly.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3
 
-CURRENT = "CURRENT"
-META = "meta.json"
-LOCK = "LOCK"
-_GENERATION = re.compile(r"g-[\w.-]+")
+# The folder's names, for the callers of this module (the searcher, the tests).
+CURRENT, META, LOCK = generations.CURRENT, generations.META, generations.LOCK
+generation_dir = generations.generation_dir
 
 
 class IndexError_(Exception):
@@ -146,34 +138,18 @@ class Summary:
 # --- reading ----------------------------------------------------------------
 
 
-def generation_dir(index_dir: Path) -> Path | None:
-    """The folder of the generation that answers searches, or None."""
-    try:
-        name = (Path(index_dir) / CURRENT).read_text(encoding="utf-8", errors="replace").strip()
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-        return None
-    return Path(index_dir) / name if name else None
-
-
-def _read_meta(gen: Path) -> dict:
-    meta = json.loads((gen / META).read_text(encoding="utf-8"))
-    if not isinstance(meta, dict):
-        raise ValueError(f"{META} is not an object")
-    return meta
-
-
 def open_index(index_dir: Path):
     """The current Whoosh index, or an error that says how to mend it."""
     gen = generation_dir(index_dir)
     if gen is None:
         raise IndexMissing(f"there is no index at {index_dir}; build it with `make index`")
-    if not _GENERATION.fullmatch(gen.name) or not gen.is_dir():
+    if not generations.NAME.fullmatch(gen.name) or not gen.is_dir():
         raise IndexDamaged(
-            f"the index at {index_dir} is damaged: {CURRENT} names {gen.name[:80]!r}, which is not there; "
-            "rebuild it with `make index`"
+            f"the index at {index_dir} is damaged: {CURRENT} names {gen.name[:80]!r}, "
+            "which is not one of its generations; rebuild it with `make index`"
         )
     try:
-        meta = _read_meta(gen)
+        meta = generations.read_meta(gen)
     except (OSError, ValueError):
         raise IndexDamaged(f"the index at {index_dir} is damaged ({gen.name}/{META} cannot be read); "
                            "rebuild it with `make index`") from None
@@ -186,11 +162,16 @@ def open_index(index_dir: Path):
         # Opening a reader opens every segment file, so a missing or cut-short
         # one is reported here, where the message can say what to do.
         ix.reader().close()
+        return ix
     except Exception as error:  # Whoosh raises many kinds for a damaged folder
-        raise IndexDamaged(
-            f"the index at {index_dir} is damaged ({type(error).__name__}); rebuild it with `make index`"
-        ) from None
-    return ix
+        failure = error
+    with warnings.catch_warnings():
+        # Whoosh leaves open the file it failed on; it closes when the error is
+        # dropped.  Drop it now, quietly, not in some later request or test.
+        warnings.simplefilter("ignore", ResourceWarning)
+        kind = type(failure).__name__
+        del failure
+    raise IndexDamaged(f"the index at {index_dir} is damaged ({kind}); rebuild it with `make index`")
 
 
 # --- building and updating ------------------------------------------------
@@ -226,7 +207,7 @@ def _run(corpus_dir: Path, index_dir: Path, progress: Progress | None, increment
                 summary.housekeeping.append(
                     f"cleared the lock of a build that did not finish (pid {stale.pid}, since {stale.since})"
                 )
-            summary.housekeeping += _remove_leftovers(index_dir)
+            summary.housekeeping += generations.remove_leftovers(index_dir)
             base = _base(index_dir, summary) if incremental else None
             _write_generation(corpus_dir, index_dir, base, summary, progress)
     except lock.Busy as busy:
@@ -250,7 +231,7 @@ def _base(index_dir: Path, summary: Summary) -> _Base | None:
     try:
         ix = open_index(index_dir)
         gen = generation_dir(index_dir)
-        files = _read_meta(gen).get("files")
+        files = generations.read_meta(gen).get("files")
     except IndexError_ as error:
         # The message's advice ("rebuild it") is what is being done, so only its first part is said.
         summary.housekeeping.append(f"built in full: {str(error).partition(';')[0]}")
@@ -283,12 +264,12 @@ def _write_generation(corpus_dir: Path, index_dir: Path, base: _Base | None, sum
                       progress: Progress | None) -> None:
     paths, summary.skipped = documents.scan(corpus_dir)  # a missing corpus fails here, before any writing
     previous = generation_dir(index_dir)
-    gen = _new_generation(index_dir)
+    gen = generations.new(index_dir)
     try:
         if base is None:
             ix = whoosh_index.create_in(str(gen), schema())
         else:
-            _link_files(base.dir, gen)
+            generations.link_files(base.dir, gen)
             ix = whoosh_index.open_dir(str(gen))
         writer = ix.writer(limitmb=256)
         try:
@@ -314,13 +295,13 @@ def _write_generation(corpus_dir: Path, index_dir: Path, base: _Base | None, sum
             "documents": dict(summary.documents),
             "files": files,
         }
-        _write_durably(gen / META, json.dumps(meta, ensure_ascii=False))
-        _sync_tree(gen)  # every file on disk before CURRENT may name the folder
+        generations.write_durably(gen / META, json.dumps(meta, ensure_ascii=False))
+        generations.sync_tree(gen)  # every file on disk before CURRENT may name the folder
         _check(gen, {doc[0] for entry in files.values() for doc in entry["docs"] if doc[2] is not None})
-        _switch(index_dir, gen.name)
+        generations.switch(index_dir, gen.name)
         summary.generation = gen.name
         # Keep the generation just replaced: a server may still be reading it.
-        _remove_generations(index_dir, keep={gen.name, previous.name if previous else ""})
+        generations.remove(index_dir, keep={gen.name, previous.name if previous else ""})
     finally:
         # Whatever failed, and wherever: the new generation goes unless CURRENT already names it.
         if generation_dir(index_dir) != gen:
@@ -462,58 +443,6 @@ def _same_content(corpus_dir: Path, path: str, old: dict) -> bool:
     return digest.hexdigest() == old["sha256"]
 
 
-# --- the folder: generations, durability, the switch ------------------------
-
-
-def _new_generation(index_dir: Path) -> Path:
-    # Microseconds: two builds in the same second (tests do that) need two names.
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S.%f")
-    gen = index_dir / f"g-{stamp}-{os.getpid()}"
-    gen.mkdir()
-    return gen
-
-
-def _link_files(source: Path, target: Path) -> None:
-    """Start a generation as a copy of `source`: hard links, since Whoosh never rewrites a file.
-
-    A writer only adds files (new segments, a new table of contents) and
-    deletes its own links, so the source generation is never touched.
-    """
-    for item in source.iterdir():
-        if item.name == META or item.name.endswith("WRITELOCK") or not item.is_file():
-            continue
-        try:
-            os.link(item, target / item.name)
-        except OSError:  # a file system without hard links
-            shutil.copy2(item, target / item.name)
-
-
-def _write_durably(path: Path, text: str) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-
-
-def _sync_dir(path: Path) -> None:
-    """fsync a folder, so the names created in it survive a power cut, not only the bytes."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _sync_tree(gen: Path) -> None:
-    for item in gen.iterdir():
-        fd = os.open(item, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    _sync_dir(gen)
-
-
 def _check(gen: Path, ids: set[str]) -> None:
     """Open the new generation as a searcher would, before anyone is sent to it."""
     with whoosh_index.open_dir(str(gen), readonly=True).searcher() as searcher:
@@ -523,45 +452,3 @@ def _check(gen: Path, ids: set[str]) -> None:
                 f"the new index holds {searcher.doc_count()} documents, not {len(ids)}; "
                 "the old one still answers"
             )
-
-
-def _switch(index_dir: Path, name: str) -> None:
-    """Name `name` in CURRENT: readers see the old name or the new one, never a mixture."""
-    tmp = index_dir / f"{CURRENT}.{os.getpid()}.tmp"
-    try:
-        _write_durably(tmp, name + "\n")
-        os.replace(tmp, index_dir / CURRENT)
-    finally:
-        tmp.unlink(missing_ok=True)
-    _sync_dir(index_dir)
-
-
-def _remove_generations(index_dir: Path, keep: set[str]) -> list[str]:
-    removed = []
-    for gen in sorted(index_dir.glob("g-*")):
-        if gen.name not in keep:
-            shutil.rmtree(gen, ignore_errors=True)
-            removed.append(gen.name)
-    return removed
-
-
-def _remove_leftovers(index_dir: Path) -> list[str]:
-    """Remove what a killed build left: a half-written CURRENT, generations CURRENT does not lead to.
-
-    Called only with the lock held, so no other build is writing them.
-    Kept: the current generation and the one it replaced (from its meta).
-    """
-    keep = set()
-    current = generation_dir(index_dir)
-    if current is not None:
-        keep.add(current.name)
-        try:
-            keep.add(_read_meta(current).get("previous") or "")
-        except (OSError, ValueError):
-            pass
-    removed = []
-    for tmp in sorted(index_dir.glob(f"{CURRENT}.*.tmp")):
-        tmp.unlink(missing_ok=True)
-        removed.append(tmp.name)
-    removed += _remove_generations(index_dir, keep)
-    return [f"removed {name}, left by a build that did not finish" for name in removed]

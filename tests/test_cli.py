@@ -78,3 +78,18 @@ def test_missing_index_says_how_to_build_it(tmp_path):
     assert out.returncode == 1
     assert "make index" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_update_reindexes_only_what_changed(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Putin in Moscow\nPutin met Hollande.", encoding="utf-8")
+    ix = tmp_path / "ix"
+    assert run("index", "--corpus", corpus, "--index", ix).returncode == 0
+    out = run("index", "--update", "--corpus", corpus, "--index", ix)
+    assert out.stdout.startswith("the index is up to date: no file changed"), out.stdout
+    (corpus / "b.txt").write_text("Lavrov in Ankara\nLavrov spoke.", encoding="utf-8")
+    out = run("index", "--update", "--corpus", corpus, "--index", ix)
+    assert "files 1 new, 0 changed, 0 removed, 1 unchanged; documents 1 indexed, 0 removed" in out.stdout
+    found = json.loads(run("query", "--index", ix, "--json", "Lavrov").stdout)
+    assert [hit["id"] for hit in found["hits"]] == ["b"]
