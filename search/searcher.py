@@ -165,22 +165,17 @@ class Engine:
         query, used = self._build(searcher, parsed, terms, relaxed=False, **options)
         if query is None:
             return results
-        counts = self._counts(searcher, query)
+        found, counts = self._run(searcher, query, lang, page, limit, sort)
         if not any(counts.values()) and len(parsed.groups) > 1:
             terms = Terms()
             query, used = self._build(searcher, parsed, terms, relaxed=True, **options)
-            counts = self._counts(searcher, query)
+            found, counts = self._run(searcher, query, lang, page, limit, sort)
             results.relaxed = True
         results.expansions = [asdict(e) for e in dict.fromkeys(a.expansion for a in used)]
         results.counts = counts
         results.total = counts[lang] if lang else sum(counts.values())
         results.pages = math.ceil(results.total / limit)
-        if results.total and page <= results.pages:
-            found = searcher.search_page(
-                query, page, pagelen=limit,
-                filter=wq.Term("lang", lang) if lang else None,
-                sortedby="date" if sort == "date" else None, reverse=sort == "date",
-            )
+        if results.total and page <= results.pages:  # Whoosh would hand back the last page instead
             results.hits = [self._hit(hit, terms, used, scored=sort == "relevance") for hit in found]
         results.suggestion = self._suggest(searcher, text)
         results.took_ms = round((time.perf_counter() - started) * 1000, 2)
@@ -206,10 +201,16 @@ class Engine:
         return "".join(out) + text[at:] if out else None
 
     @staticmethod
-    def _counts(searcher, query) -> dict:
-        found = searcher.search(query, limit=1, groupedby=sorting.FieldFacet("lang"), maptype=sorting.Count)
-        groups = found.groups("lang")
-        return {lang: groups.get(lang, 0) for lang in LANGS}
+    def _run(searcher, query, lang, page, limit, sort):
+        """One page of hits, and the hits per language: one pass over the matches when no
+        language is chosen, a second unfiltered count when one is."""
+        facet = {"groupedby": sorting.FieldFacet("lang"), "maptype": sorting.Count}
+        found = searcher.search_page(
+            query, page, pagelen=limit, filter=wq.Term("lang", lang) if lang else None,
+            sortedby="date" if sort == "date" else None, reverse=sort == "date", **facet,
+        )
+        groups = (found.results if lang is None else searcher.search(query, limit=1, **facet)).groups("lang")
+        return found, {language: groups.get(language, 0) for language in LANGS}
 
     @staticmethod
     def _hit(hit, terms: Terms, used: list, scored: bool) -> Hit:
