@@ -42,6 +42,11 @@ test: install sysdeps
 eval: install sysdeps
 	$(PY) -m search eval
 
+# Speed against the naive Whoosh baseline in the same run; writes var/bench/report.{json,md}.
+bench: install sysdeps
+	$(PY) -m pip install -q -c constraints.txt -e '.[bench]'
+	$(PY) -m search bench
+
 # 30 s of 16 clients against a local server, with a rebuild in the middle (loopback only).
 loadtest: install
 	$(PY) scripts/loadtest.py

@@ -5,6 +5,7 @@
     python -m search query --batch FILE|-
     python -m search serve [--host H] [--port P] [--workers N]
     python -m search eval [--corpora DIR]
+    python -m search bench [--quick] [--generate N | --corpus PATH] ...
 """
 
 import argparse
@@ -149,6 +150,13 @@ def main(argv=None) -> int:
     p.add_argument("--index", type=Path, default=config.index_dir(), help="index folder")
     p.set_defaults(run=cmd_serve)
 
+    sub.add_parser("bench", help="benchmark (options: python -m search bench --help)", add_help=False)
+
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:  # the benchmark has many options of its own
+        from search import bench
+
+        return bench.main(argv[1:])
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -1,0 +1,181 @@
+"""Web throughput: the server as `make run` runs it, clients on 127.0.0.1, and direct calls.
+
+Each client is a thread with one keep-alive connection that sends the
+next query as soon as the last answer is read, until the time is up.
+The clients share the machine with the server, as a load test on one
+machine must; they cost little next to a search.
+"""
+
+import http.client
+import itertools
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from bench import queries
+from bench.procs import ROOT, MemoryWatch, finish_step, start_step, tree_cpu
+from bench.report import latencies, ratio
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`python -m search serve --port P --index DIR`: gunicorn with the default workers."""
+
+    def __init__(self, index_dir: Path, log: Path, workers: int | None = None):
+        self.port = free_port()
+        command = [sys.executable, "-m", "search", "serve", "--host", "127.0.0.1",
+                   "--port", str(self.port), "--index", str(index_dir)]
+        if workers:
+            command += ["--workers", str(workers)]
+        self._log = open(log, "ab")
+        # Its own process group, so that stopping it stops its workers too.
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=self._log, stderr=self._log,
+                                        start_new_session=True)
+
+    def wait_ready(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited with status {self.process.returncode}")
+            try:
+                status, _ = get(self.port, "/api/search?q=test")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError("the server did not answer within a minute")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self._log.close()
+
+
+def get(port: int, path: str, connection: http.client.HTTPConnection | None = None) -> tuple[int, bytes]:
+    conn = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        if connection is None:
+            conn.close()
+
+
+def _client(port: int, paths: list[str], taken, deadline: float, out: list, errors: list) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while time.monotonic() < deadline:
+        path = paths[next(taken) % len(paths)]  # itertools.count: each query once, in order, across clients
+        started = time.perf_counter()
+        try:
+            status, _ = get(port, path, conn)
+        except (OSError, http.client.HTTPException):
+            status = None
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        (out if status == 200 else errors).append((time.perf_counter() - started) * 1000)
+    conn.close()
+
+
+def load(port: int, endpoint: str, texts: list[str], clients: int, seconds: float) -> dict:
+    """Requests/s and latencies for `clients` clients on `endpoint`?q=... for `seconds`.
+
+    The clients take the queries in order from one list, so every run
+    sends the same queries first, whatever the number of clients.
+    """
+    paths = [f"{endpoint}?q={quote(text)}" for text in texts]
+    latencies: list[float] = []
+    errors: list[float] = []
+    taken = itertools.count()
+    started = time.monotonic()
+    deadline = started + seconds
+    threads = [threading.Thread(target=_client, args=(port, paths, taken, deadline, latencies, errors))
+               for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    return {"requests": len(latencies), "errors": len(errors), "seconds": elapsed,
+            "rps": len(latencies) / elapsed, "ms": latencies}
+
+
+def web_throughput(index_dir: Path, queries_file: Path, *, clients: list[int], seconds: float, workers: int,
+                   work: Path, log: Path, say=print) -> dict:
+    """Each number of clients against a fresh server, between two runs of direct calls.
+
+    Every run starts cold and alike: a server (or the direct processes) is
+    warmed for a few seconds with the last queries of the list, then
+    measured on the others, in order; the list is long enough that no run
+    sends a query twice, so no run is flattered by its own caches.  The direct calls run before and
+    after the server and their mean is the reference, so that a neighbour's
+    load in one window weighs less; CPU seconds per request (the server's
+    process tree; the direct processes) compare the two without the
+    neighbours at all.
+    """
+    measured, warm = queries.for_load([q.text for q in queries.load(queries_file)])
+    warmup = min(3.0, seconds)
+    before = _direct(index_dir, queries_file, seconds, warmup, workers, log, say)
+    cells, peak = [], 0
+    for endpoint in ("/api/search", "/search"):
+        for n in clients:
+            say(f"web: {endpoint} with {n} clients for {seconds:.0f} s, on a fresh server")
+            server = Server(index_dir, work / "server.log", workers=workers)
+            watch = MemoryWatch(server.process.pid, interval=0.5)
+            try:
+                server.wait_ready()
+                load(server.port, endpoint, warm, max(n, 4 * workers), warmup)  # each thread of each worker
+                cpu, load_avg = tree_cpu(server.process.pid), os.getloadavg()[0]
+                result = load(server.port, endpoint, measured, n, seconds)
+                cpu = tree_cpu(server.process.pid) - cpu
+            finally:
+                peak = max(peak, watch.stop())
+                server.stop()
+            cells.append({"endpoint": endpoint, "clients": n, "requests": result["requests"],
+                          "errors": result["errors"], "rps": result["rps"], **_pcts(result["ms"]),
+                          "cpu_ms": 1000 * cpu / max(1, result["requests"]), "load": load_avg})
+    after = _direct(index_dir, queries_file, seconds, warmup, workers, log, say)
+    direct = {"requests": before["requests"] + after["requests"], "rps": (before["rps"] + after["rps"]) / 2,
+              "rps_before": before["rps"], "rps_after": after["rps"],
+              "cpu_ms": 1000 * (before["cpu"] + after["cpu"]) / max(1, before["requests"] + after["requests"]),
+              **_pcts(before["ms"] + after["ms"])}
+    for cell in cells:
+        cell["of_direct"] = ratio(cell["rps"], direct["rps"])
+        cell["of_direct_cpu"] = ratio(direct["cpu_ms"], cell["cpu_ms"])
+    return {"cells": cells, "direct": direct, "server_peak_rss": peak}
+
+
+def _direct(index_dir: Path, queries_file: Path, seconds: float, warmup: float, workers: int, log: Path,
+            say) -> dict:
+    """`workers` processes calling Engine.search in a loop, warmed and measured as a server is."""
+    say(f"web: {workers} processes calling Engine.search directly")
+    start_at = time.time() + 5 + warmup
+    children = [start_step("direct", {"index": str(index_dir), "queries": str(queries_file), "start_at": start_at,
+                                      "seconds": seconds, "warmup_seconds": warmup, "worker": k, "workers": workers},
+                           log)
+                for k in range(workers)]
+    results = [finish_step(child, "direct calls") for child in children]
+    return {"requests": sum(r["requests"] for r in results), "rps": sum(r["requests"] / r["seconds"] for r in results),
+            "cpu": sum(r["cpu_seconds"] for r in results), "ms": [ms for r in results for ms in r["ms"]]}
+
+
+def _pcts(ms: list[float]) -> dict:
+    stats = latencies(ms)
+    return {"p50": stats["p50"], "p99": stats["p99"]}

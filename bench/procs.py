@@ -1,0 +1,142 @@
+"""Running measured steps in child processes, and watching their memory and CPU.
+
+Peak memory is the largest sum, sampled every 0.1 s, of the proportional
+set size (PSS) of a process and all its descendants: Whoosh's writer with
+procs=2 forks sub-writers, gunicorn forks workers.  PSS divides a shared
+page among the processes (and mappings) that share it, so pages a fork
+shares with its parent, and index files each searcher maps again, count
+once; the resident size (RSS) would count them once per process and per
+mapping.  Where smaps_rollup is not readable, RSS it is.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue  # gone since the listing
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        tree.setdefault(ppid, []).append(int(entry.name))
+    return tree
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    with open(f"/proc/{pid}/statm", "rb") as f:
+        return int(f.read().split()[1]) * _PAGE
+
+
+def tree_memory(pid: int) -> int:
+    """Bytes of memory `pid` and all its descendants hold now (PSS; RSS where PSS is not readable)."""
+    tree, total, todo = _children(), 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            total += _pss(current)
+        except OSError:
+            pass  # gone since the listing
+        todo += tree.get(current, [])
+    return total
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by `pid` and its descendants (those still running)."""
+    tree, total, todo = _children(), 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(b")") + 2:].split()
+        total += (int(fields[11]) + int(fields[12])) / _TICK  # utime, stime
+        todo += tree.get(current, [])
+    return total
+
+
+class MemoryWatch:
+    """Samples the memory of a process tree until stopped; `peak` is in bytes."""
+
+    def __init__(self, pid: int, interval: float = 0.1):
+        self.pid, self.interval, self.peak = pid, interval, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak = max(self.peak, tree_memory(self.pid))
+            self._stop.wait(self.interval)
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak
+
+
+class StepFailed(RuntimeError):
+    pass
+
+
+def start_step(step: str, args: dict, log: Path | None = None) -> subprocess.Popen:
+    """Start `python -m bench.child STEP ARGS` in the project folder; read it with `finish_step`."""
+    stderr = open(log, "ab") if log else subprocess.DEVNULL
+    try:
+        return subprocess.Popen([sys.executable, "-m", "bench.child", step, json.dumps(args)],
+                                cwd=ROOT, stdout=subprocess.PIPE, stderr=stderr)
+    finally:
+        if log:
+            stderr.close()  # the child has its own copy
+
+
+def finish_step(child: subprocess.Popen, what: str = "a step") -> dict:
+    try:
+        out, _ = child.communicate()
+    except BaseException:  # interrupted: the step must not run on without us
+        child.kill()
+        child.wait()
+        raise
+    if child.returncode != 0:
+        raise StepFailed(f"{what} failed with status {child.returncode}")
+    return json.loads(out.decode("utf-8").strip().splitlines()[-1])
+
+
+def run_step(step: str, args: dict, log: Path | None = None) -> dict:
+    """Run a step to its end; its JSON, with `peak_rss` in bytes."""
+    child = start_step(step, args, log)
+    watch = MemoryWatch(child.pid)
+    try:
+        result = finish_step(child, f"{step} {args.get('engine', '')}".strip() + (f" (see {log})" if log else ""))
+    finally:
+        peak = watch.stop()
+    result["peak_rss"] = peak
+    return result
+
+
+def folder_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
