@@ -8,8 +8,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum |
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -e '.[test]'
+	$(PY) -m pip install -q -c constraints.txt -e '.[test,bench]'
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -44,7 +43,6 @@ eval: install sysdeps
 
 # Speed against the naive Whoosh baseline in the same run; writes var/bench/report.{json,md}.
 bench: install sysdeps
-	$(PY) -m pip install -q -c constraints.txt -e '.[bench]'
 	$(PY) -m search bench
 
 # 30 s of 16 clients against a local server, with a rebuild in the middle (loopback only).

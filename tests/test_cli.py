@@ -1,6 +1,7 @@
 """The command line, run as a user runs it: a real process over a real index."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -93,3 +94,13 @@ def test_update_reindexes_only_what_changed(tmp_path):
     assert "files 1 new, 0 changed, 0 removed, 1 unchanged; documents 1 indexed, 0 removed" in out.stdout
     found = json.loads(run("query", "--index", ix, "--json", "Lavrov").stdout)
     assert [hit["id"] for hit in found["hits"]] == ["b"]
+
+
+def test_every_command_and_setting_is_in_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = ["index", "query", "serve", "eval", "bench"]
+    settings = ["SEARCH_INDEX_DIR", "SEARCH_CORPUS_DIR", "SEARCH_CORPORA_DIR", "SEARCH_DICT_DIR", "SEARCH_CACHE_DIR"]
+    sources = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "search").glob("*.py"))
+    assert set(settings) >= set(re.findall(r'environ.get\("(\w+)"', sources))
+    missing = [c for c in commands if f"python -m search {c}" not in readme] + [s for s in settings if s not in readme]
+    assert missing == []
