@@ -159,7 +159,7 @@ def web_throughput(index_dir: Path, queries_file: Path, *, clients: list[int], s
     for cell in cells:
         cell["of_direct"] = ratio(cell["rps"], direct["rps"])
         cell["of_direct_cpu"] = ratio(direct["cpu_ms"], cell["cpu_ms"])
-    return {"cells": cells, "direct": direct, "server_peak_rss": peak}
+    return {"cells": cells, "direct": direct, "server_peak_memory": peak}
 
 
 def _direct(index_dir: Path, queries_file: Path, seconds: float, warmup: float, workers: int, log: Path,

@@ -127,14 +127,14 @@ def finish_step(child: subprocess.Popen, what: str = "a step") -> dict:
 
 
 def run_step(step: str, args: dict, log: Path | None = None) -> dict:
-    """Run a step to its end; its JSON, with `peak_rss` in bytes."""
+    """Run a step to its end; its JSON, with `peak_memory` in bytes."""
     child = start_step(step, args, log)
     watch = MemoryWatch(child.pid)
     try:
         result = finish_step(child, f"{step} {args.get('engine', '')}".strip() + (f" (see {log})" if log else ""))
     finally:
         peak = watch.stop()
-    result["peak_rss"] = peak
+    result["peak_memory"] = peak
     return result
 
 

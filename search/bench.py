@@ -168,9 +168,9 @@ class Bench:
             row = {"corpus": c.label, "engine": engine, "documents": result["documents"], "mb": c.bytes / MB,
                    "seconds": result["seconds"], "cpu_seconds": result["cpu_seconds"],
                    "docs_per_s": result["documents"] / result["seconds"],
-                   "mb_per_s": c.bytes / MB / result["seconds"], "peak_rss": result["peak_rss"],
+                   "mb_per_s": c.bytes / MB / result["seconds"], "peak_memory": result["peak_memory"],
                    "index_bytes": folder_size(index_dir), "load": os.getloadavg()[0]}
-            self.say(f"  {row['seconds']:.1f} s, {row['mb_per_s']:.2f} MB/s, peak {row['peak_rss'] / MB:.0f} MB")
+            self.say(f"  {row['seconds']:.1f} s, {row['mb_per_s']:.2f} MB/s, peak {row['peak_memory'] / MB:.0f} MB")
             if result["documents"] != c.documents:
                 self.note(f"{engine} indexed {result['documents']:,} of the {c.documents:,} articles of {c.label}")
             rows[engine] = row
@@ -206,7 +206,7 @@ class Bench:
             "corpus": c.label, "documents": c.documents, "rebuild_seconds": rebuild["seconds"],
             "nothing_seconds": nothing["seconds"], "nothing_share": nothing["seconds"] / rebuild["seconds"],
             "changed_files": len(changed_files), "changed_seconds": changed["seconds"],
-            "changed_share": changed["seconds"] / rebuild["seconds"], "peak_rss": changed["peak_rss"],
+            "changed_share": changed["seconds"] / rebuild["seconds"], "peak_memory": changed["peak_memory"],
         })
 
     def latency(self, indexes: list[Corpus], queries_file: Path) -> None:
