@@ -4,7 +4,10 @@ import re
 
 import pytest
 
+from search import index
 from search.query import QueryError
+from search.searcher import Engine
+from tests.conftest import build_corpus
 
 MARKED = re.compile(r"<mark>(.*?)</mark>")
 
@@ -124,3 +127,48 @@ def test_document_marks_the_whole_article(engine):
     assert doc["lang"] == "ar"
     assert MARKED.findall(doc["html"]) == ["الأسد"] * 3
     assert engine.document("no-such-id") is None
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("Putin", id="a name"),
+        pytest.param("Putin OR بوتين", id="either script"),
+        pytest.param("Syria -Russia", id="an exclusion"),
+        pytest.param('"Vladimir Putin"', id="a phrase"),
+        pytest.param("attack", id="an ordinary word, translated"),
+    ],
+)
+def test_counts_are_every_hit_per_language_with_or_without_a_filter(engine, query):
+    everything = engine.search(query, limit=100)  # more than the corpus holds: every hit is on the page
+    assert everything.total == len(everything.hits) > 0
+    for lang in ("en", "ar"):
+        assert everything.counts[lang] == sum(hit.lang == lang for hit in everything.hits)
+        only = engine.search(query, lang=lang, limit=100)
+        assert only.counts == everything.counts
+        assert only.total == only.counts[lang] == len(only.hits)
+        assert [hit.id for hit in only.hits] == [hit.id for hit in everything.hits if hit.lang == lang]
+
+
+def test_a_page_past_the_last_has_the_counts_and_no_hits(engine):
+    first, past = engine.search("Putin"), engine.search("Putin", page=99)
+    assert past.hits == [] and (past.total, past.counts, past.pages) == (first.total, first.counts, first.pages)
+
+
+def test_a_repeated_search_gives_the_same_results(engine):
+    first, again = engine.search("بوتين Hollnde").to_json(), engine.search("بوتين Hollnde").to_json()
+    first.pop("took_ms"), again.pop("took_ms")
+    assert first == again and first["expansions"] and first["suggestion"]
+
+
+def test_what_is_cached_goes_with_its_index_generation(tmp_path):
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    index.build(build_corpus(corpus, {"a.txt": "Pumpkin fair\nThe pumpkin fair opened."}), index_dir)
+    engine = Engine(index_dir)
+    assert engine.search("بوتين").total == 0
+    assert engine.search("Hollnde").suggestion is None
+    index.build(build_corpus(corpus, {"b.txt": "Talks\nThe president, Putin, met Hollande in Paris."}), index_dir)
+    found = engine.search("بوتين")
+    assert found.total == 1 and {"query": "بوتين", "matched": "putin", "via": "sound"} in found.expansions
+    assert engine.search("Hollnde").suggestion == "Hollande"
+    assert engine.search("pumpkin").counts == {"en": 1, "ar": 0}
