@@ -3,14 +3,22 @@
 Matching runs on the analysed forms, marking runs on the original offsets,
 so the query القاهره marks القاهرة with its vowel marks still there.
 
+An article's distinct words are analysed, not each of its words, and only
+the words that match are then looked for in it, so a long article costs
+little more than a short one.
+
 >>> snippet("The Kremlin said Putin met Hollande.", Terms(exact={"putin"}))
 'The Kremlin said <mark>Putin</mark> met Hollande.'
 """
 
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import islice
 from html import escape
 
-from search.analysis import Form, forms
+from search.analysis import WORD, Form, forms
 
 SNIPPET_CHARS = 280
 _CONTEXT = 60  # characters shown before the first match of a fragment
@@ -29,7 +37,46 @@ class Terms:
 
 def matches(text: str, terms: Terms) -> list[Form]:
     """Each word of `text` that a term matches, with its offsets and forms."""
-    return [f for f in forms(text) if f.stem in terms.stems or f.exact in terms.exact]
+    stems, exact = terms.stems, terms.exact
+    wanted = {}  # token -> its words that match
+    for token in set(WORD.findall(text)):
+        found = [f for f in _forms_of(token) if f.stem in stems or f.exact in exact]
+        if found:
+            wanted[token] = found
+    if not wanted:
+        return []
+    out = []
+    for m in _any_of(tuple(sorted(wanted, key=lambda t: (-len(t), t)))).finditer(text):
+        start = m.start()
+        if not _starts_token(text, start) or WORD.match(text, start).end() != m.end():
+            continue  # inside a longer token: Putin in Putinism
+        out += [Form(start + f.start, start + f.end, f.stem, f.exact) for f in wanted[m.group()]]
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def _forms_of(token: str) -> tuple[Form, ...]:
+    """The indexed words of one token, offsets from its start: two in anti-Putin, one in S-400."""
+    return tuple(forms(token))
+
+
+@lru_cache(maxsize=1024)
+def _any_of(tokens: tuple[str, ...]) -> re.Pattern:
+    # Longest first, so that at the start of a token the whole token is what matches.
+    return re.compile("|".join(map(re.escape, tokens)))
+
+
+_JOINERS = "'\u2019-"  # what WORD allows between two letters of one token
+
+
+def _starts_token(text: str, at: int) -> bool:
+    """Whether a token of WORD begins at `at`, rather than continuing there.  WORD matches at
+    a position exactly when the character there is a letter."""
+    if at == 0:
+        return True
+    if WORD.match(text, at - 1):
+        return False
+    return not (text[at - 1] in _JOINERS and at >= 2 and WORD.match(text, at - 2))
 
 
 def _mark(text: str, spans: list[Form], start: int, end: int) -> str:
@@ -47,9 +94,14 @@ def _mark(text: str, spans: list[Form], start: int, end: int) -> str:
 def _window(text: str, spans: list, size: int) -> tuple[int, int]:
     """The stretch of `size` characters holding the most distinct matched words."""
     best, best_start = -1, 0
-    for s, _, _, _ in spans[:200]:
+    starts = [s for s, _, _, _ in spans]  # in order, and the spans do not overlap, so ends are in order too
+    for s in starts[:200]:
         start = max(0, s - _CONTEXT)
-        distinct = {w for ws, we, _, w in spans if ws >= start and we <= start + size}
+        distinct = set()
+        for _, we, _, w in islice(spans, bisect_left(starts, start), None):
+            if we > start + size:
+                break
+            distinct.add(w)
         if len(distinct) > best:
             best, best_start = len(distinct), start
     return best_start, min(len(text), best_start + size)
