@@ -334,19 +334,59 @@ def _sub(a: str, b: str) -> float:
     return 1.0
 
 
+def _distance(a: str, b: str, limit: float = float("inf")) -> float:
+    """The weighted edit distance of two spellings; any value over `limit` once it must exceed it.
+
+    A row's smallest cell never shrinks in the rows below it (every cost is
+    at least 0), so when it passes `limit` the rest is not worth computing.
+    """
+    b_indel, previous = _indels(b)
+    for ca in a:
+        a_indel, sub = _indel(ca), _SUB_ROWS.get(ca) or _sub_row(ca)
+        current = [previous[0] + a_indel]
+        for j, cb in enumerate(b):
+            current.append(min(previous[j] + (sub[cb] if cb in sub else _sub(ca, cb)),
+                               previous[j + 1] + a_indel, current[j] + b_indel[j]))
+        if min(current) > limit:
+            return min(current)
+        previous = current
+    return previous[-1]
+
+
+@lru_cache(maxsize=200_000)
+def _indels(b: str) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """Each letter's insertion cost, and the DP's first row (their running sums)."""
+    costs = tuple(_indel(ch) for ch in b)
+    row = [0.0]
+    for cost in costs:
+        row.append(row[-1] + cost)
+    return costs, tuple(row)
+
+
+_SUB_ROWS: dict[str, dict[str, float]] = {}
+
+
+def _sub_row(ca: str) -> dict[str, float]:
+    """Substitution costs from `ca`, filled in as letters come (the sound alphabet is small)."""
+    row = _SUB_ROWS.setdefault(ca, {})
+    for cb in VOWELS | GLIDES | set(_KEY_CLASS) | set(_AMBIGUOUS) | {WEAK, AIN, INITIAL_AIN}:
+        row[cb] = _sub(ca, cb)
+    return row
+
+
+def _heavier(a: str, b: str) -> float:
+    return max(_total_weight(a), _total_weight(b), 1e-9)
+
+
+@lru_cache(maxsize=200_000)
+def _total_weight(text: str) -> float:
+    return sum(map(_weight, text))
+
+
 @lru_cache(maxsize=500_000)
 def _text_similarity(a: str, b: str) -> float:
     """1 - weighted edit distance / weight of the heavier spelling."""
-    previous = [0.0]
-    for ch in b:
-        previous.append(previous[-1] + _indel(ch))
-    for ca in a:
-        current = [previous[0] + _indel(ca)]
-        for j, cb in enumerate(b):
-            current.append(min(previous[j] + _sub(ca, cb), previous[j + 1] + _indel(ca), current[j] + _indel(cb)))
-        previous = current
-    heavier = max(sum(map(_weight, a)), sum(map(_weight, b)), 1e-9)
-    return max(0.0, 1.0 - previous[-1] / heavier)
+    return max(0.0, 1.0 - _distance(a, b) / _heavier(a, b))
 
 
 @lru_cache(maxsize=200_000)
@@ -387,10 +427,37 @@ def threshold(key_length: int) -> float:
 def is_match(query_word: str, candidate_word: str) -> bool:
     """Whether two words share a key and sound alike enough for its length.
 
+    The same answer as `_score`'s clearance, found faster: only readings that
+    share a key are compared, and each comparison stops as soon as its
+    distance is too great for the threshold.
+
     >>> is_match("Gerasimow", "غيراسيموف"), is_match("Lavrov", "لافروف"), is_match("Putin", "عبوتين")
     (True, True, False)
     """
-    return _score(query_word, candidate_word)[1] >= 0
+    return _clears(query_word, candidate_word)
+
+
+@lru_cache(maxsize=200_000)
+def _clears(query_word: str, candidate_word: str) -> bool:
+    for sa in spellings(query_word):
+        keys_a = _keys_of(sa.text)
+        for sb in spellings(candidate_word):
+            shared = keys_a & _keys_of(sb.text)
+            if not shared:
+                continue
+            needed = threshold(max(map(len, shared)))
+            heavier = _heavier(sa.text, sb.text)
+            # score >= needed  <=>  distance <= (1 - needed - penalties) * heavier; a little
+            # slack keeps the early stop from ever deciding what the exact score would not.
+            limit = (1.0 - needed - sa.penalty - sb.penalty) * heavier + 1e-6
+            if limit < 0:
+                continue
+            distance = _distance(sa.text, sb.text, limit)
+            if distance <= limit:
+                score = max(0.0, max(0.0, 1.0 - distance / heavier) - sa.penalty - sb.penalty)
+                if score - needed >= 0:
+                    return True
+    return False
 
 
 # A candidate far below the best one for the same query is noise even when it
