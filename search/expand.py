@@ -67,6 +67,11 @@ def _exact_forms(text: str) -> tuple:
     return tuple(f[1] for f in forms if f is not None)
 
 
+def _stem_of(exact: str) -> str | None:
+    found = word_forms(exact) if " " not in exact else None
+    return found[0] if found else None
+
+
 def dictionary_allows(book, word: str, candidate: str) -> bool:
     """Whether a sound match across scripts survives the dictionary's word.
 
@@ -92,8 +97,11 @@ def _by_sound(reader, typed: str, word: str, book=None) -> list[Alternative]:
         # Another spelling in the same script only stands in for a word the
         # corpus lacks (Gerasimow) or one a letter away (سينا, سيناء), so an
         # ordinary word keeps the ranking it had.
-        if same_script(c.exact, word) and not (unknown or c.similarity >= SAME_SCRIPT_SIMILARITY):
-            continue
+        if same_script(c.exact, word):
+            if not (unknown or c.similarity >= SAME_SCRIPT_SIMILARITY):
+                continue
+            if own and _stem_of(c.exact) == own[0]:
+                continue  # والوطنيه for الوطنية: the word's own stem finds it already
         if not dictionary_allows(book, word, c.exact):
             continue
         forms = tuple(c.exact.split())

@@ -98,19 +98,21 @@ def is_name(reader, word: str) -> bool:
 
 def candidates(reader, word: str, exclude: str = "") -> list[Candidate]:
     """Words of the corpus that sound like `word`, closest first."""
-    found = {}
-    for key in sound_keys(word):
+    found, seen = {}, set()
+    for key in sorted(sound_keys(word)):
         for n, term in enumerate(reader.expand_prefix(FIELD, key + " ")):
             if n >= MAX_CANDIDATES:
                 break
             exact = _decode(term).split(" ", 1)[1]
-            if exact == exclude or exact in found:
+            if exact == exclude or exact in seen:
+                continue
+            seen.add(exact)
+            if not is_match(word, exact.replace(" ", "")):
                 continue
             if script_of(exact) == LATIN and " " not in exact:
                 share = name_share(reader, exact)
                 if share is not None and share < NAME_SHARE:
                     continue
-            if is_match(word, exact.replace(" ", "")):
-                found[exact] = similarity(word, exact.replace(" ", ""))
-    best = sorted(found.items(), key=lambda item: -item[1])[:MAX_MATCHES]
+            found[exact] = similarity(word, exact.replace(" ", ""))
+    best = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:MAX_MATCHES]
     return [Candidate(exact, score) for exact, score in best]
