@@ -29,7 +29,7 @@ from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.index import TOC
 from whoosh.reading import SegmentReader
 
-from search import documents, generations, langid, lock
+from search import documents, generations, langid, lock, parallel
 from search.analysis import exact_analyzer, text_analyzer
 from search.sound import sound_analyzer
 
@@ -267,26 +267,15 @@ def _write_generation(corpus_dir: Path, index_dir: Path, base: _Base | None, sum
     gen = generations.new(index_dir)
     try:
         if base is None:
-            ix = whoosh_index.create_in(str(gen), schema())
+            files = _build_all(corpus_dir, gen, paths, summary, progress)
         else:
             generations.link_files(base.dir, gen)
-            ix = whoosh_index.open_dir(str(gen))
-        writer = ix.writer(limitmb=256)
-        try:
-            files, changes = _apply(writer, corpus_dir, paths, base.files if base else {}, summary, progress)
-            if base is not None and not changes.any():
-                writer.cancel()
-                summary.changes, summary.generation = changes, base.dir.name
-                return
-            # A deleted document's words still count in every score until its
-            # segment is rewritten, so deletions are purged to score as a full build does.
-            writer.commit(optimize=changes.deleted > 0)
-        except BaseException:
-            _cancel(writer)
-            raise
-        _sum_rounded_lengths(gen)
-        if base is not None:
+            files, changes = _update_in(gen, corpus_dir, paths, base, summary, progress)
             summary.changes = changes
+            if not changes.any():
+                summary.generation = base.dir.name
+                return
+        _sum_rounded_lengths(gen)
         meta = {
             "analysis_version": ANALYSIS_VERSION,
             "built": gen.name,
@@ -306,6 +295,71 @@ def _write_generation(corpus_dir: Path, index_dir: Path, base: _Base | None, sum
         # Whatever failed, and wherever: the new generation goes unless CURRENT already names it.
         if generation_dir(index_dir) != gen:
             shutil.rmtree(gen, ignore_errors=True)
+
+
+def _build_all(corpus_dir: Path, gen: Path, paths: list[str], summary: Summary, progress: Progress | None) -> dict:
+    """Read every file, then index the documents kept on every core (search/parallel.py); returns the files' meta.
+
+    Reading comes first because which copy of a duplicate id is kept
+    depends on every file before it.  Progress counts a file done when all
+    its documents are indexed.
+    """
+    files: dict = {}
+    first: dict[str, str] = {}
+    kept: list = []  # (document, its [id, line, lang] in its file's meta)
+    spans = []  # per file, the range of its kept documents in `kept`
+    for path in paths:
+        start = len(kept)
+        files[path] = _file_entry(documents.read_file(corpus_dir, path), first, kept)
+        spans.append(range(start, len(kept)))
+
+    def report(finished: list[tuple[range, int]]) -> None:
+        progress(_files_done(spans, finished), len(paths), sum(n for _, n in finished))
+
+    storage = whoosh_index.create_in(str(gen), schema()).storage
+    segments, langs = parallel.index_documents(gen, schema(), [doc for doc, _ in kept], _fields,
+                                               report if progress else None)
+    for (_, record), lang in zip(kept, langs):
+        record[2] = lang
+    shutil.rmtree(gen / f"{parallel.INDEX_NAME}.tmp", ignore_errors=True)  # the workers' scratch folder
+    TOC(schema(), segments, 1).write(storage, parallel.INDEX_NAME)
+    storage.delete_file(TOC._filename(parallel.INDEX_NAME, 0))
+    for path in paths:
+        _tally(summary, path, files[path], first)
+    if progress:
+        progress(len(paths), len(paths), len(kept))
+    return files
+
+
+def _files_done(spans: list[range], finished: list[tuple[range, int]]) -> int:
+    """How many files have all their documents indexed, given each run of documents and how far it has got.
+
+    >>> _files_done([range(0, 2), range(2, 5), range(5, 6)], [(range(0, 3), 3), (range(3, 6), 2)])
+    2
+    """
+    def indexed(span: range) -> bool:
+        return all(run.start + n >= min(span.stop, run.stop) for run, n in finished
+                   if run.start < span.stop and span.start < run.stop)
+
+    return sum(map(indexed, spans))
+
+
+def _update_in(gen: Path, corpus_dir: Path, paths: list[str], base: _Base, summary: Summary,
+               progress: Progress | None) -> tuple[dict, Changes]:
+    """Apply the corpus's changes to the generation at `gen`, a copy of the base, with Whoosh's writer."""
+    writer = whoosh_index.open_dir(str(gen)).writer(limitmb=256)
+    try:
+        files, changes = _apply(writer, corpus_dir, paths, base.files, summary, progress)
+        if not changes.any():
+            writer.cancel()
+            return files, changes
+        # A deleted document's words still count in every score until its
+        # segment is rewritten, so deletions are purged to score as a full build does.
+        writer.commit(optimize=changes.deleted > 0)
+    except BaseException:
+        _cancel(writer)
+        raise
+    return files, changes
 
 
 def _sum_rounded_lengths(gen: Path) -> None:
@@ -397,15 +451,27 @@ def _where(path: str, line: int | None) -> str:
 
 def _index_file(writer, result: documents.FileResult, first: dict[str, str]) -> dict:
     """Add a file's documents whose ids are new; returns what meta.json records of the file."""
+    kept: list = []
+    entry = _file_entry(result, first, kept)
+    for doc, record in kept:
+        record[2] = doc.lang or langid.label(doc.text)
+        writer.add_document(**_fields(doc, record[2]))
+    return entry
+
+
+def _file_entry(result: documents.FileResult, first: dict[str, str], kept: list) -> dict:
+    """What meta.json records of a file, its documents' languages still to be filled in.
+
+    A document whose id is new is added to `first` and, with its record, to `kept`.
+    """
     docs = []
     for doc in result.documents:
         if doc.id in first:
             docs.append([doc.id, doc.line, None])
             continue
         first[doc.id] = _where(doc.file, doc.line)
-        lang = doc.lang or langid.label(doc.text)
-        writer.add_document(**_fields(doc, lang))
-        docs.append([doc.id, doc.line, lang])
+        docs.append([doc.id, doc.line, None])
+        kept.append((doc, docs[-1]))
     return {
         "sha256": result.sha256,
         "encoding": result.encoding,

@@ -12,6 +12,7 @@ of a sentence (which the index does not count), `Kerry` everywhere, so `كيري
 no Arabic word.
 """
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from whoosh.analysis import Filter
@@ -34,6 +35,25 @@ def _may_be_name(word: str, initial: bool) -> bool:
     return script == ARABIC or (script == LATIN and word[:1].isupper() and not initial)
 
 
+@lru_cache(maxsize=1_000_000)
+def name_terms(word: str) -> tuple[str, ...]:
+    """The terms a word that may be a name puts in the field: `"<key> <exact>"` per key.
+
+    Memoised, as its keys are: the same names fill the news day after day.
+    """
+    forms = word_forms(word)
+    if forms is None:
+        return ()
+    return tuple(f"{key} {forms[1]}" for key in sound_keys(word))
+
+
+@lru_cache(maxsize=200_000)
+def particle_terms(particle: str, word: str) -> tuple[str, ...]:
+    """The terms of a particle and the name after it, as one word: de Gaulle, al Assad."""
+    joined = f"{particle} {word.lower()}"
+    return tuple(f"{key} {joined}" for key in sound_keys(particle + word))
+
+
 class SoundFilter(Filter):
     """Tokens `"<key> <exact>"` for each word that may be a name, and for particle + name."""
 
@@ -44,14 +64,11 @@ class SoundFilter(Filter):
         particle = None
         for token in tokens:
             word = token.text
-            terms = []
+            terms = ()
             if _may_be_name(word, getattr(token, "initial", False)):
-                forms = word_forms(word)
-                if forms is not None:
-                    terms += [f"{key} {forms[1]}" for key in sound_keys(word)]
+                terms = name_terms(word)
                 if particle is not None:
-                    joined = f"{particle} {word.lower()}"
-                    terms += [f"{key} {joined}" for key in sound_keys(particle + word)]
+                    terms += particle_terms(particle, word)
             lower = word.lower()
             particle = lower if lower in PARTICLES else None
             for term in terms:

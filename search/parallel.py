@@ -1,0 +1,154 @@
+"""A full build on every core: the documents in contiguous runs, one worker process and one segment per run.
+
+The parent has read the corpus already (it must, to settle duplicate ids in
+file order), so the workers are forked and find the documents in memory:
+nothing is pickled to them.  Each one labels its documents' languages,
+analyses them (search.terms) and writes its own segment into the new
+generation (search.segment); it sends back only the segment's description,
+the languages, and how far it has got.  The runs follow one another in
+corpus order, so the segments keep the documents in the order one writer
+would.  Whoosh's own MpWriter pickles every document to its workers and
+was slower than one process for us.
+
+A worker is killed with its parent (PR_SET_PDEATHSIG): a build killed half
+way leaves no process writing into a generation the next build removes.
+"""
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import traceback
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import Callable
+
+from whoosh.filedb.filestore import FileStorage
+
+from search import langid, terms
+from search.segment import SegmentBuilder
+
+MIN_RUN = 200  # documents: below this a process of its own costs more than it saves
+REPORT_EVERY = 100  # documents between a worker's progress messages
+TRIM_EVERY = 1000  # documents between emptyings of the caches terms.word_info makes redundant
+INDEX_NAME = "MAIN"  # Whoosh's default, which open_dir looks for
+
+
+class WorkerFailed(RuntimeError):
+    """A worker died; or, as the cause of the error a worker raised, where in the worker it was raised."""
+
+
+def worker_count(documents: int) -> int:
+    """One worker per core this process may run on, but not for a handful of documents."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, documents // MIN_RUN))
+
+
+def runs(sizes: list[int], count: int) -> list[range]:
+    """`count` contiguous runs of the documents, of about equal total size.
+
+    >>> runs([10, 10, 10, 30], 2)
+    [range(0, 3), range(3, 4)]
+    """
+    total, out, start, done = sum(sizes), [], 0, 0
+    for k in range(1, count):
+        end = start
+        while end < len(sizes) and done + sizes[end] / 2 < total * k / count:
+            done += sizes[end]
+            end += 1
+        out.append(range(start, end))
+        start = end
+    out.append(range(start, len(sizes)))
+    return [run for run in out if run]
+
+
+def index_documents(gen: Path, schema, docs: list, fields: Callable, progress: Callable | None = None):
+    """Index `docs` into new segments of the generation at `gen`; returns (segments, each document's language).
+
+    `fields(doc, lang)` gives a document's field values.  `progress(finished)`
+    is called now and then with each run's range and how many of its
+    documents are done.
+    """
+    if not docs:
+        return [], []
+    # Weighed in UTF-8 bytes: an Arabic letter takes two, and costs nearly twice what a Latin one does to index.
+    sizes = [len(doc.title.encode("utf-8")) + len(doc.text.encode("utf-8")) for doc in docs]
+    parts = runs(sizes, worker_count(len(docs)))
+    context = multiprocessing.get_context("fork")
+    workers, pipes = [], []
+    try:
+        for part in parts:
+            receive, send = context.Pipe(duplex=False)
+            worker = context.Process(target=_work, args=(send, gen, schema, docs, part, fields), daemon=True)
+            worker.start()
+            send.close()  # the worker's end: when it is gone, recv sees EOF
+            workers.append(worker)
+            pipes.append(receive)
+        return _collect(parts, workers, pipes, progress)
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
+            worker.join()
+        for pipe in pipes:
+            pipe.close()
+
+
+def _collect(parts: list[range], workers: list, pipes: list, progress: Callable | None):
+    done = [0] * len(parts)
+    results: list = [None] * len(parts)
+    waiting = dict(zip(pipes, range(len(parts))))
+    while waiting:
+        for pipe in wait(list(waiting)):
+            k = waiting[pipe]
+            try:
+                message = pipe.recv()
+            except EOFError:
+                workers[k].join()
+                raise WorkerFailed(f"an indexing worker died (exit status {workers[k].exitcode})") from None
+            if message[0] == "progress":
+                done[k] = message[1]
+                if progress:
+                    progress(list(zip(parts, done)))
+            elif message[0] == "error":
+                # The worker's own error, so a full disk is an OSError here as with one process.
+                raise message[1] from WorkerFailed(f"in an indexing worker:\n{message[2]}")
+            else:
+                results[k] = message[1:]
+                del waiting[pipe]
+    segments = [segment for segment, _ in results]
+    langs = [lang for _, part_langs in results for lang in part_langs]
+    return segments, langs
+
+
+def _die_with_parent() -> None:
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 is PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: a killed build's worker finishes its run alone
+        pass
+
+
+def _work(pipe, gen: Path, schema, docs: list, part: range, fields: Callable) -> None:
+    _die_with_parent()
+    try:
+        builder = SegmentBuilder(FileStorage(str(gen)), INDEX_NAME, schema)
+        langs = []
+        for n, i in enumerate(part, 1):
+            doc = docs[i]
+            lang = doc.lang or langid.label(doc.text)
+            builder.add(fields(doc, lang), terms.document_terms(doc.title, doc.text))
+            langs.append(lang)
+            if n % REPORT_EVERY == 0:
+                pipe.send(("progress", n))
+            if n % TRIM_EVERY == 0:
+                terms.trim_caches()
+        pipe.send(("progress", len(part)))
+        terms.forget_words()
+        pipe.send(("done", builder.finish(), langs))
+    except BaseException as error:
+        try:
+            pipe.send(("error", error, traceback.format_exc()))
+        except Exception:  # an error that cannot be pickled: its story, as text
+            pipe.send(("error", WorkerFailed(repr(error)), traceback.format_exc()))
+    finally:
+        pipe.close()
