@@ -92,6 +92,7 @@ class Changes:
     reread: int = 0  # unchanged files read again because a duplicate id changed hands
     added: int = 0  # documents indexed
     deleted: int = 0  # documents taken out (of changed, removed and re-read files)
+    rebuilt: bool = False  # built in full, as articles had to be taken out
 
     def any(self) -> bool:
         return bool(self.new or self.changed or self.removed or self.reread)
@@ -122,7 +123,9 @@ class Summary:
             out = [f"the index is up to date: no file changed; it holds {held} ({self.seconds:.1f}s)"]
         else:
             out = [
-                f"updated the index in {self.seconds:.1f}s: files {c.new} new, {c.changed} changed, "
+                f"updated the index in {self.seconds:.1f}s"
+                + (" (rebuilt in full on every core, as articles had to be removed)" if c.rebuilt else "")
+                + f": files {c.new} new, {c.changed} changed, "
                 f"{c.removed} removed, {c.unchanged} unchanged"
                 + (f" ({c.reread} read again for duplicate ids)" if c.reread else "")
                 + f"; documents {c.added} indexed, {c.deleted} removed; it holds {held}"
@@ -346,20 +349,46 @@ def _files_done(spans: list[range], finished: list[tuple[range, int]]) -> int:
 
 def _update_in(gen: Path, corpus_dir: Path, paths: list[str], base: _Base, summary: Summary,
                progress: Progress | None) -> tuple[dict, Changes]:
-    """Apply the corpus's changes to the generation at `gen`, a copy of the base, with Whoosh's writer."""
+    """Apply the corpus's changes to the generation at `gen`, a copy of the base.
+
+    New articles are added with Whoosh's writer.  When articles have to be
+    removed (a file changed or went), their words would still count in every
+    score until Whoosh rewrote every segment, in one process, which is slower
+    than a full build on every core; so the generation is built in full
+    instead, which gives the same index.
+    """
+    before = _tallies(summary)
     writer = whoosh_index.open_dir(str(gen)).writer(limitmb=256)
     try:
         files, changes = _apply(writer, corpus_dir, paths, base.files, summary, progress)
-        if not changes.any():
+        if not changes.any() or changes.deleted:
             writer.cancel()
-            return files, changes
-        # A deleted document's words still count in every score until its
-        # segment is rewritten, so deletions are purged to score as a full build does.
-        writer.commit(optimize=changes.deleted > 0)
+        else:
+            writer.commit()
     except BaseException:
         _cancel(writer)
         raise
-    return files, changes
+    if not changes.deleted:
+        return files, changes
+    changes.rebuilt = True
+    _restore_tallies(summary, before)
+    for entry in gen.iterdir():
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    return _build_all(corpus_dir, gen, paths, summary, progress), changes
+
+
+def _tallies(summary: Summary) -> dict:
+    """What `_tally` adds to, as it is now."""
+    return {"documents": Counter(summary.documents), "files": summary.files, "skipped": list(summary.skipped),
+            "notes": list(summary.notes), "encodings": Counter(summary.encodings)}
+
+
+def _restore_tallies(summary: Summary, tallies: dict) -> None:
+    for name, value in tallies.items():
+        setattr(summary, name, value)
 
 
 def _sum_rounded_lengths(gen: Path) -> None:

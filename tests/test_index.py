@@ -142,10 +142,7 @@ def test_an_excluded_word_is_excluded_whatever_the_order(tmp_path):
     assert [hit.id for hit in Engine(tmp_path / "index").search("Merkel -Erdogan", xlang=False).hits] == ["c"]
 
 
-def test_update_reads_only_new_and_changed_files(small, monkeypatch):
-    corpus = small / "corpus"
-    _first_txt(corpus).write_text("Changed\n\nzanzibarite\n", encoding="utf-8")
-    build_corpus(corpus, {"zz/new.txt": "New\n\nzanzibarite\n"})
+def _reads(monkeypatch) -> list[str]:
     read, real_read = [], documents.read_file
 
     def counted(root, path, **kwargs):
@@ -153,8 +150,28 @@ def test_update_reads_only_new_and_changed_files(small, monkeypatch):
         return real_read(root, path, **kwargs)
 
     monkeypatch.setattr(documents, "read_file", counted)
-    index.update(corpus, small / "index")
-    assert sorted(read) == [_first_txt(corpus).relative_to(corpus).as_posix(), "zz/new.txt"]
+    return read
+
+
+def test_an_update_that_only_adds_reads_only_the_new_files(small, monkeypatch):
+    corpus = small / "corpus"
+    build_corpus(corpus, {"zz/new.txt": "New\n\nzanzibarite\n"})
+    read = _reads(monkeypatch)
+    summary = index.update(corpus, small / "index")
+    assert read == ["zz/new.txt"]
+    assert "rebuilt in full" not in summary.lines()[0]
+
+
+def test_an_update_that_must_remove_articles_rebuilds_in_full_and_says_so(small, monkeypatch):
+    corpus = small / "corpus"
+    changed = _first_txt(corpus)
+    changed.write_text("Changed\n\nzanzibarite\n", encoding="utf-8")
+    read = _reads(monkeypatch)
+    summary = index.update(corpus, small / "index")
+    first = changed.relative_to(corpus).as_posix()
+    assert read.count(first) == 2 and len(set(read)) == summary.files  # the changed file, then every file
+    assert summary.lines()[0].startswith("updated the index in ")
+    assert "(rebuilt in full on every core, as articles had to be removed): files 0 new, 1 changed" in summary.lines()[0]
 
 
 def test_update_of_an_unchanged_corpus_keeps_the_generation(small, monkeypatch):
