@@ -93,6 +93,7 @@ def test_did_you_mean_uses_the_index_words(engine):
     assert engine.search("Hollnde", xlang=False, translate=False).suggestion == "Hollande"
     assert engine.search("meeting with Hollnde", xlang=False, translate=False).suggestion == "meeting with Hollande"
     assert engine.search("meeting with hollnde", xlang=False, translate=False).suggestion == "meeting with hollande"
+    assert engine.search("Hlande", xlang=False, translate=False).suggestion == "Hollande"  # two edits, one near the start
     assert engine.search("Putin", xlang=False, translate=False).suggestion is None
     assert engine.search("alert(1) Putin", xlang=False, translate=False).suggestion is None
 
