@@ -53,6 +53,16 @@ def test_two_workers_build_what_one_builds(monkeypatch, corpus, tmp_path):
     assert two.lines()[1:] == one.lines()[1:]
 
 
+def test_a_worker_writes_a_segment_whenever_it_holds_enough_text(monkeypatch, corpus, tmp_path):
+    one = build_with(monkeypatch, corpus, tmp_path / "one", 1)
+    monkeypatch.setattr(parallel, "SEGMENT_CHARS", 2_000)
+    many = build_with(monkeypatch, corpus, tmp_path / "many", 2)
+    assert segments(tmp_path / "many") > 4
+    assert stored(tmp_path / "many") == stored(tmp_path / "one")
+    assert answers(tmp_path / "many") == answers(tmp_path / "one")
+    assert many.lines()[1:] == one.lines()[1:]
+
+
 def test_an_update_of_a_two_worker_build_gives_what_a_rebuild_gives(monkeypatch, corpus, tmp_path):
     build_with(monkeypatch, corpus, tmp_path / "index", 2)
     (corpus / "dup/a.jsonl").unlink()  # the later copy of "x" takes over
