@@ -147,6 +147,7 @@ def _work(pipe, gen: Path, schema, docs: list, part: range, fields: Callable) ->
             if held >= SEGMENT_CHARS and n < len(part):
                 segments.append(builder.finish())  # its postings leave memory for the disk
                 builder, held = SegmentBuilder(storage, INDEX_NAME, schema), 0
+                terms.forget_words()  # and so do the words analysed so far, which grow with the corpus too
             if n % REPORT_EVERY == 0:
                 pipe.send(("progress", n))
             if n % TRIM_EVERY == 0:
