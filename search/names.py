@@ -390,26 +390,17 @@ def _text_similarity(a: str, b: str) -> float:
 
 
 @lru_cache(maxsize=200_000)
-def _score(query_word: str, candidate_word: str) -> tuple[float, float]:
-    """(similarity, how far the best key-sharing reading clears its threshold)."""
-    best, clearance = 0.0, -1.0
-    for sa in spellings(query_word):
-        for sb in spellings(candidate_word):
-            score = max(0.0, _text_similarity(sa.text, sb.text) - sa.penalty - sb.penalty)
-            best = max(best, score)
-            shared = _keys_of(sa.text) & _keys_of(sb.text)
-            if shared:
-                clearance = max(clearance, score - threshold(max(map(len, shared))))
-    return best, clearance
-
-
 def similarity(query_word: str, candidate_word: str) -> float:
     """How alike two words sound, in [0, 1], over their best pair of readings.
 
     >>> round(similarity("Hollande", "هولاند"), 2), round(similarity("care", "كيري"), 2)
     (0.97, 0.83)
     """
-    return _score(query_word, candidate_word)[0]
+    best = 0.0
+    for sa in spellings(query_word):
+        for sb in spellings(candidate_word):
+            best = max(best, _text_similarity(sa.text, sb.text) - sa.penalty - sb.penalty)
+    return best
 
 
 # The shorter the shared key, the more unrelated words share it, so the
@@ -424,21 +415,16 @@ def threshold(key_length: int) -> float:
     return THRESHOLDS.get(key_length, LONG_KEY_THRESHOLD) if key_length >= MIN_KEY else float("inf")
 
 
+@lru_cache(maxsize=200_000)
 def is_match(query_word: str, candidate_word: str) -> bool:
     """Whether two words share a key and sound alike enough for its length.
 
-    The same answer as `_score`'s clearance, found faster: only readings that
-    share a key are compared, and each comparison stops as soon as its
-    distance is too great for the threshold.
+    Only readings that share a key are compared, and each comparison stops
+    as soon as its distance is too great for the key's threshold.
 
     >>> is_match("Gerasimow", "غيراسيموف"), is_match("Lavrov", "لافروف"), is_match("Putin", "عبوتين")
     (True, True, False)
     """
-    return _clears(query_word, candidate_word)
-
-
-@lru_cache(maxsize=200_000)
-def _clears(query_word: str, candidate_word: str) -> bool:
     for sa in spellings(query_word):
         keys_a = _keys_of(sa.text)
         for sb in spellings(candidate_word):
@@ -453,10 +439,8 @@ def _clears(query_word: str, candidate_word: str) -> bool:
             if limit < 0:
                 continue
             distance = _distance(sa.text, sb.text, limit)
-            if distance <= limit:
-                score = max(0.0, max(0.0, 1.0 - distance / heavier) - sa.penalty - sb.penalty)
-                if score - needed >= 0:
-                    return True
+            if distance <= limit and max(0.0, 1.0 - distance / heavier) - sa.penalty - sb.penalty >= needed:
+                return True
     return False
 
 
@@ -471,6 +455,6 @@ def best_matches(query_word: str, candidates, margin: float = RELATIVE_MARGIN) -
     >>> best_matches("Putin", ["عبوتين", "لبوتين", "بوتين"])
     [('بوتين', 0.9875), ('لبوتين', 0.9675)]
     """
-    scored = [(c, round(_score(query_word, c)[0], 4)) for c in set(candidates) if is_match(query_word, c)]
+    scored = [(c, round(similarity(query_word, c), 4)) for c in set(candidates) if is_match(query_word, c)]
     top = max((score for _, score in scored), default=0.0)
     return sorted(((c, s) for c, s in scored if s >= top - margin), key=lambda item: (-item[1], item[0]))
