@@ -29,10 +29,23 @@ MAX_CANDIDATES = 500  # lexicon entries weighed for one key; a longer list means
 MAX_MATCHES = 5  # expansions kept per query word
 
 
-def _may_be_name(word: str, initial: bool) -> bool:
-    """Any Arabic word; a Latin one capitalised where a common word would not be."""
+NEVER, ALWAYS, UNLESS_INITIAL = 0, 1, 2  # when a word may be a name
+
+
+def name_rule(word: str) -> int:
+    """ALWAYS for an Arabic word (the script has no capitals); UNLESS_INITIAL for a
+    capitalised Latin word, which opening a sentence says nothing; NEVER otherwise."""
     script = script_of(word)
-    return script == ARABIC or (script == LATIN and word[:1].isupper() and not initial)
+    if script == ARABIC:
+        return ALWAYS
+    if script == LATIN and word[:1].isupper():
+        return UNLESS_INITIAL
+    return NEVER
+
+
+def may_be_name(rule: int, initial) -> bool:
+    """Whether a word with this `name_rule` may be a name where it stands (`initial`: it opens a sentence)."""
+    return rule == ALWAYS or (rule == UNLESS_INITIAL and not initial)
 
 
 @lru_cache(maxsize=1_000_000)
@@ -65,7 +78,7 @@ class SoundFilter(Filter):
         for token in tokens:
             word = token.text
             terms = ()
-            if _may_be_name(word, getattr(token, "initial", False)):
+            if may_be_name(name_rule(word), getattr(token, "initial", False)):
                 terms = name_terms(word)
                 if particle is not None:
                     terms += particle_terms(particle, word)

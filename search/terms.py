@@ -22,8 +22,7 @@ from typing import NamedTuple
 
 from search import names
 from search.analysis import _LETTER, _SENTENCE_ENDS, WORD, _is_code, word_forms
-from search.script import ARABIC, LATIN, script_of
-from search.sound import PARTICLES, name_terms, particle_terms
+from search.sound import NEVER, PARTICLES, may_be_name, name_rule, name_terms, particle_terms
 
 # A word, and the sentence-ending character before it (past spaces and
 # tabs) when there is one: the test of `analysis._starts_sentence` done by
@@ -31,13 +30,12 @@ from search.sound import PARTICLES, name_terms, particle_terms
 # first word opens a sentence, as it does for the analysers.
 _FOUND = re.compile("(?:([" + re.escape("".join(sorted(_SENTENCE_ENDS))) + "])[ \t]*)?(" + WORD.pattern + ")")
 
-NEVER, ALWAYS, UNLESS_INITIAL = 0, 1, 2  # when a word may be a name (sound.py's _may_be_name)
 _PARTICLE = itemgetter(3)  # WordInfo.particle, for map()
 
 
 class WordInfo(NamedTuple):
     forms: tuple[str, str] | None  # (stem, exact), None for a stop word
-    name: int  # NEVER, ALWAYS or UNLESS_INITIAL
+    name: int  # sound.name_rule: NEVER, ALWAYS or UNLESS_INITIAL
     terms: tuple[str, ...]  # its own sound terms, "<key> <exact>"
     particle: str | None  # the lower-case particle it is (de, al, bin...), or None
 
@@ -45,15 +43,9 @@ class WordInfo(NamedTuple):
 @lru_cache(maxsize=1_000_000)
 def word_info(word: str) -> WordInfo:
     """Everything indexing needs of one word.  Memoised: news repeats its words."""
-    script = script_of(word)
-    if script == ARABIC:
-        name = ALWAYS
-    elif script == LATIN and word[:1].isupper():
-        name = UNLESS_INITIAL
-    else:
-        name = NEVER
+    name = name_rule(word)
     lower = word.lower()
-    return WordInfo(word_forms(word), name, name_terms(word) if name else (),
+    return WordInfo(word_forms(word), name, name_terms(word) if name != NEVER else (),
                     lower if lower in PARTICLES else None)
 
 
@@ -182,7 +174,7 @@ def _sound(found: list, infos: list, counts: dict) -> None:
     """
     for (initial, word), times in Counter(found).items():
         info = word_info(word)
-        if info.name == ALWAYS or (info.name == UNLESS_INITIAL and not initial):
+        if may_be_name(info.name, initial):
             for term in info.terms:
                 counts[term] = counts.get(term, 0) + times
     if not any(map(_PARTICLE, infos)):
@@ -191,6 +183,6 @@ def _sound(found: list, infos: list, counts: dict) -> None:
         particle = infos[at - 1].particle
         if particle is not None:
             (initial, word), info = found[at], infos[at]
-            if info.name == ALWAYS or (info.name == UNLESS_INITIAL and not initial):
+            if may_be_name(info.name, initial):
                 for term in particle_terms(particle, word):
                     counts[term] = counts.get(term, 0) + 1
