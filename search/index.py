@@ -62,6 +62,10 @@ class BuildRunning(IndexError_):
     """Another process is building this index; this one did not touch it."""
 
 
+class BuildFailed(IndexError_):
+    """A build's worker process died (killed, out of memory); the old index still answers."""
+
+
 def schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
@@ -320,8 +324,11 @@ def _build_all(corpus_dir: Path, gen: Path, paths: list[str], summary: Summary, 
         progress(_files_done(spans, finished), len(paths), sum(n for _, n in finished))
 
     storage = whoosh_index.create_in(str(gen), schema()).storage
-    segments, langs = parallel.index_documents(gen, schema(), [doc for doc, _ in kept], _fields,
-                                               report if progress else None)
+    try:
+        segments, langs = parallel.index_documents(gen, schema(), [doc for doc, _ in kept], _fields,
+                                                   report if progress else None)
+    except parallel.WorkerFailed as failure:  # a worker's own error is raised as itself, not as this
+        raise BuildFailed(f"{failure}; the old index still answers") from failure
     for (_, record), lang in zip(kept, langs):
         record[2] = lang
     shutil.rmtree(gen / f"{parallel.INDEX_NAME}.tmp", ignore_errors=True)  # the workers' scratch folder

@@ -99,7 +99,7 @@ def test_a_workers_error_is_raised_as_itself_and_leaves_no_generation(monkeypatc
 
 def test_a_worker_that_dies_is_an_error(monkeypatch, corpus, tmp_path):
     monkeypatch.setattr(parallel.terms, "document_terms", lambda title, text: parallel.os._exit(3))
-    with pytest.raises(parallel.WorkerFailed, match="exit status 3"):
+    with pytest.raises(index.BuildFailed, match="exit status 3"):
         build_with(monkeypatch, corpus, tmp_path / "index", 2)
     assert not list((tmp_path / "index").glob("g-*"))
 
