@@ -185,13 +185,18 @@ def test_tantivy_index_finds_and_highlights(tmp_path):
 
 # --- measuring -----------------------------------------------------------
 
+def _wait_until(ready, seconds: float = 20) -> None:
+    """Poll until `ready()` or the time is up; the test's own assertion then says which."""
+    deadline = time.monotonic() + seconds
+    while not ready() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def test_tree_memory_counts_the_children(tmp_path):
     code = "x = bytearray(80_000_000); import time; time.sleep(30)"
     child = subprocess.Popen([sys.executable, "-c", code])
     try:
-        deadline = time.monotonic() + 20
-        while procs.tree_memory(child.pid) < 80_000_000 and time.monotonic() < deadline:
-            time.sleep(0.1)
+        _wait_until(lambda: procs.tree_memory(child.pid) >= 80_000_000)
         assert procs.tree_memory(child.pid) >= 80_000_000
         assert procs.tree_memory(os.getpid()) >= procs.tree_memory(child.pid)  # its parent's tree includes it
     finally:
@@ -204,10 +209,7 @@ def test_tree_memory_counts_pages_a_fork_shares_once():
     code = "import os, time\nx = b'x' * 100_000_000\nos.fork()\ntime.sleep(30)"
     parent = subprocess.Popen([sys.executable, "-c", code])
     try:
-        deadline = time.monotonic() + 20
-        while (procs.tree_memory(parent.pid) < 100_000_000 or len(procs._children().get(parent.pid, [])) < 1) \
-                and time.monotonic() < deadline:
-            time.sleep(0.1)
+        _wait_until(lambda: procs.tree_memory(parent.pid) >= 100_000_000 and procs._children().get(parent.pid))
         assert 100_000_000 <= procs.tree_memory(parent.pid) < 150_000_000
     finally:
         for pid in procs._children().get(parent.pid, []):
@@ -221,9 +223,7 @@ def test_tree_cpu_counts_the_children():
     code = "import time\nend = time.process_time() + 0.6\nwhile time.process_time() < end: pass\ntime.sleep(30)"
     child = subprocess.Popen([sys.executable, "-c", code])
     try:
-        deadline = time.monotonic() + 20
-        while procs.tree_cpu(child.pid) < 0.5 and time.monotonic() < deadline:
-            time.sleep(0.1)
+        _wait_until(lambda: procs.tree_cpu(child.pid) >= 0.5)
         assert procs.tree_cpu(child.pid) >= 0.5
         assert procs.tree_cpu(os.getpid()) >= procs.tree_cpu(child.pid)
     finally:
