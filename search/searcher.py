@@ -8,8 +8,9 @@ a server follows rebuilds without a restart.  What a generation's searches
 can share (each language's articles, expansions, suggestions) is cached
 per generation and dropped with it.
 
-One pass over a query's matches ranks the page and counts every match per
-language, also when the page shows one language only.
+Ranking is `search.ranking`'s: Whoosh's BM25F scores, computed over arrays
+of cached postings, so that every match is scored and counted per language,
+also when the page shows one language only.
 """
 
 import math
@@ -18,7 +19,7 @@ import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from whoosh import collectors
+import numpy as np
 from whoosh import query as wq
 
 from search import index
@@ -28,6 +29,7 @@ from search.cache import Lru
 from search.expand import expand
 from search.highlight import Terms, highlight_all, matches, snippet
 from search.query import Clause, QueryError, parse
+from search.ranking import Ranker, newest, top
 from search.script import ARABIC, script_of
 
 EXACT_BOOST = 1.5  # the word as typed beats another word with the same stem
@@ -101,35 +103,16 @@ def _validate(lang, limit, page, sort) -> None:
         raise QueryError(f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
 
 
-class _CountingFilter(collectors.WrappingCollector):
-    """Passes on only the matches in `lang` (all if None), and counts every match per language."""
-
-    def __init__(self, child, in_lang: dict[str, set], lang: str | None):
-        super().__init__(child)
-        self.in_lang, self.lang = in_lang, lang
-        self.counts = dict.fromkeys(in_lang, 0)
-
-    def collect_matches(self):
-        child, counts = self.child, self.counts
-        offset, allowed = child.offset, self.in_lang[self.lang] if self.lang else None
-        languages = list(self.in_lang.items())
-        for sub_docnum in child.matches():
-            docnum = offset + sub_docnum
-            for language, docs in languages:
-                if docnum in docs:
-                    counts[language] += 1
-                    break
-            if allowed is None or docnum in allowed:
-                child.collect(sub_docnum)
-
-
 class Generation:
     """What the searches of one index generation share, across threads."""
 
     def __init__(self, name, searcher):
         self.name = name
-        # Sets, not Whoosh filters: a filter query reads the language's postings on every search.
-        self.in_lang = {lang: set(searcher.docs_for_query(wq.Term("lang", lang))) for lang in LANGS}
+        self.ranker = Ranker(searcher)
+        self.in_lang = {}  # lang -> which documents are in it, a slot per document
+        for lang in LANGS:
+            self.in_lang[lang] = np.zeros(self.ranker.size, dtype=bool)
+            self.in_lang[lang][list(searcher.docs_for_query(wq.Term("lang", lang)))] = True
         self.expansions = Lru(CACHED_EXPANSIONS)  # (words, xlang, translate) -> expand()'s spans
         self.suggestions = Lru(CACHED_SUGGESTIONS)  # exact form -> the corrector's words
 
@@ -259,7 +242,7 @@ class Engine:
         results.total = counts[lang] if lang else sum(counts.values())
         results.pages = math.ceil(results.total / limit)
         if results.total and page <= results.pages:  # Whoosh would hand back the last page instead
-            results.hits = [self._hit(hit, terms, used, scored=sort == "relevance") for hit in found]
+            results.hits = [self._hit(searcher, hit, terms, used, scored=sort == "relevance") for hit in found]
         results.suggestion = self._suggest(searcher, shared, text)
         results.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return results
@@ -282,21 +265,24 @@ class Engine:
 
     @staticmethod
     def _run(searcher, shared: Generation, query, lang, page, limit, sort):
-        """One page of hits among the articles in `lang` (all if None), and every match counted per language."""
+        """One page of (document number, score) among the articles in `lang` (all if None),
+        and every match counted per language."""
+        ranker = shared.ranker
+        matched, scores = ranker.evaluate(searcher, query)
+        matched &= ranker.live
+        counts = {language: int(np.count_nonzero(matched & docs)) for language, docs in shared.in_lang.items()}
+        if lang:
+            matched &= shared.in_lang[lang]
         if sort == "date":
-            ranker = searcher.collector(limit=page * limit, sortedby="date", reverse=True)
+            found = newest(ranker.date_rank(searcher), matched, page * limit)
         else:
-            # replace=0: once the page fills up, Whoosh swaps in narrower matchers, and that
-            # drops hits that belong on it (3RD QTR lost its eighth hit on the shared corpus).
-            # Its block-skipping saves nothing here, so it is off too, and every match is scored.
-            ranker = collectors.TopCollector(page * limit, usequality=False, replace=0)
-        collector = _CountingFilter(ranker, shared.in_lang, lang)
-        searcher.search_with_collector(query, collector)
-        return collector.results()[(page - 1) * limit:page * limit], collector.counts
+            found = top(scores, matched, page * limit)
+        return [(int(docnum), float(scores[docnum])) for docnum in found[(page - 1) * limit:]], counts
 
     @staticmethod
-    def _hit(hit, terms: Terms, used: list, scored: bool) -> Hit:
-        stored = hit.fields()
+    def _hit(searcher, found: tuple[int, float], terms: Terms, used: list, scored: bool) -> Hit:
+        docnum, score = found
+        stored = searcher.stored_fields(docnum)
         text = stored.get("text", "")
         spans = matches(text, terms) if terms else []
         stems = {f.stem for f in spans}
@@ -307,7 +293,7 @@ class Engine:
         ]
         return Hit(
             id=stored["id"], title=stored.get("title", ""), lang=stored.get("lang", ""),
-            score=round(float(hit.score), 4) if scored and hit.score is not None else 0.0,
+            score=round(score, 4) if scored else 0.0,
             snippet=snippet(text, terms, spans=spans),
             date=stored.get("date", ""), source=stored.get("source", ""), url=stored.get("url", ""),
             matches=list({m["matched"]: m for m in through}.values()),

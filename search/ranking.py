@@ -1,0 +1,212 @@
+"""Whoosh's BM25F ranking, done over arrays: every match scored and counted, fast.
+
+Whoosh scores a query by walking a tree of matchers one document at a time,
+in Python.  An expanded query (a name in two scripts, a word and its
+translations) has dozens of terms, some with thousands of postings, and
+every match must be scored to count matches per language.  Here each term's
+postings are read once per index generation, block by block, into NumPy
+arrays of document numbers and BM25F scores.  A query then becomes a few
+array operations over one slot per document: Or adds, And intersects, Not
+removes.  Scores are Whoosh's own (same formula, idf, average and quantised
+field lengths, boosts), and ties go to the lower document number, as in
+Whoosh's TopCollector.
+
+Phrases are the exception: they need positions, so Whoosh's own matcher
+scores them, over the few documents that have all their words.
+
+>>> import numpy as np
+>>> top(np.array([1.0, 3.0, 3.0, 2.0]), np.array([True, True, True, False]), 2).tolist()
+[1, 2]
+"""
+
+import threading
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.scoring import bm25
+
+CACHED_BYTES = 96 * 2**20  # postings kept per generation, as arrays
+
+
+class Ranker:
+    """What ranking needs of one index generation: field lengths, cached postings, sort orders.
+
+    Shared by the threads that search the generation; each passes its own searcher.
+    """
+
+    def __init__(self, searcher):
+        self.size = searcher.doc_count_all()
+        self.live = np.ones(self.size, dtype=bool)
+        for leaf, offset in searcher.leaf_searchers():
+            reader = leaf.reader()
+            if reader.has_deletions():
+                for docnum in range(reader.doc_count_all()):
+                    self.live[offset + docnum] = not reader.is_deleted(docnum)
+        self._lengths: dict[str, np.ndarray] = {}
+        self._postings: dict = {}  # (field, text) -> (docnums, scores); insertion order is age
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self._date_rank = None
+
+    # --- per-document data -------------------------------------------------
+
+    def lengths(self, searcher, field: str) -> np.ndarray:
+        """Every document's length in `field`, as Whoosh's scorer sees it (quantised to a byte)."""
+        found = self._lengths.get(field)
+        if found is None:
+            found = np.ones(self.size)
+            for leaf, offset in searcher.leaf_searchers():
+                reader = leaf.reader()
+                for docnum in range(reader.doc_count_all()):
+                    found[offset + docnum] = reader.doc_field_length(docnum, field, 1) or 1
+            self._lengths[field] = found
+        return found
+
+    def date_rank(self, searcher) -> np.ndarray:
+        """Each document's place when sorted newest first; among equal dates the later document first."""
+        if self._date_rank is None:
+            dates = [""] * self.size
+            for leaf, offset in searcher.leaf_searchers():
+                reader = leaf.reader()
+                if reader.has_column("date"):
+                    dates[offset:offset + reader.doc_count_all()] = list(reader.column_reader("date"))
+            order = sorted(range(self.size), key=lambda d: (dates[d], d), reverse=True)
+            rank = np.empty(self.size, dtype=np.int64)
+            rank[order] = np.arange(self.size)
+            self._date_rank = rank
+        return self._date_rank
+
+    # --- postings ------------------------------------------------------------
+
+    def postings(self, searcher, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """A term's documents and their BM25F scores (before boosts)."""
+        key = (field, text)
+        with self._lock:
+            found = self._postings.pop(key, None)
+            if found is not None:
+                self._postings[key] = found  # now the youngest
+                return found
+        found = self._read(searcher, field, text)
+        with self._lock:
+            if key not in self._postings:
+                self._postings[key] = found
+                self._bytes += found[0].nbytes + found[1].nbytes
+            while self._bytes > CACHED_BYTES and len(self._postings) > 1:
+                old_ids, old_scores = self._postings.pop(next(iter(self._postings)))
+                self._bytes -= old_ids.nbytes + old_scores.nbytes
+        return found
+
+    def _read(self, searcher, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        schema_field = searcher.schema[field]
+        try:
+            btext = schema_field.to_bytes(text)
+        except ValueError:
+            return _EMPTY
+        if (field, btext) not in searcher.reader():
+            return _EMPTY
+        ids, weights = [], []
+        for leaf, offset in searcher.leaf_searchers():
+            reader = leaf.reader()
+            if (field, btext) not in reader:
+                continue
+            for block_ids, block_weights in _blocks(reader.postings(field, btext)):
+                ids.append(np.asarray(block_ids, dtype=np.int64) + offset)
+                weights.append(np.asarray(block_weights, dtype=np.float64))
+        ids, weights = np.concatenate(ids), np.concatenate(weights)
+        if not schema_field.scorable:
+            return ids, weights
+        weighting = searcher.weighting
+        idf = searcher.idf(field, btext)
+        average = searcher.avg_field_length(field) or 1
+        lengths = self.lengths(searcher, field)[ids]
+        scores = bm25(idf, weights, lengths, average, weighting._field_B.get(field, weighting.B), weighting.K1)
+        return ids, scores
+
+    # --- queries ------------------------------------------------------------
+
+    def evaluate(self, searcher, query: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+        """(which documents match, their scores): scores are 0 where nothing matches."""
+        if isinstance(query, wq.Term):
+            ids, scores = self.postings(searcher, query.fieldname, query.text)
+            matched, total = np.zeros(self.size, dtype=bool), np.zeros(self.size)
+            matched[ids] = True
+            total[ids] = scores * query.boost
+            return matched, total
+        if isinstance(query, wq.Or):
+            matched, total = np.zeros(self.size, dtype=bool), np.zeros(self.size)
+            for sub in query.subqueries:
+                if isinstance(sub, wq.Term):  # the common case, added in place
+                    ids, scores = self.postings(searcher, sub.fieldname, sub.text)
+                    matched[ids] = True
+                    total[ids] += scores * sub.boost
+                else:
+                    sub_matched, sub_total = self.evaluate(searcher, sub)
+                    matched |= sub_matched
+                    total += sub_total
+            return matched, _boosted(query, total)
+        if isinstance(query, wq.And):
+            matched, total = np.ones(self.size, dtype=bool), np.zeros(self.size)
+            for sub in query.subqueries:
+                sub_matched, sub_total = self.evaluate(searcher, sub)
+                matched &= sub_matched
+                total += sub_total
+            total[~matched] = 0.0
+            return matched, _boosted(query, total)
+        if isinstance(query, wq.Not):
+            sub_matched, _ = self.evaluate(searcher, query.query)
+            return ~sub_matched, np.zeros(self.size)
+        return self._by_whoosh(searcher, query)
+
+    def _by_whoosh(self, searcher, query: wq.Query) -> tuple[np.ndarray, np.ndarray]:
+        """Any other query (a phrase) through Whoosh's matcher, as its collector would score it."""
+        matched, total = np.zeros(self.size, dtype=bool), np.zeros(self.size)
+        context = searcher.context(needs_current=True)
+        for leaf, offset in searcher.leaf_searchers():
+            matcher = query.matcher(leaf, context)
+            while matcher.is_active():
+                docnum = offset + matcher.id()
+                matched[docnum] = True
+                total[docnum] = matcher.score()
+                matcher.next()
+        return matched, total
+
+
+def _boosted(query: wq.Query, total: np.ndarray) -> np.ndarray:
+    # As Whoosh: a compound query of one part passes that part's matcher on unboosted.
+    if query.boost != 1.0 and len(query.subqueries) > 1:
+        total *= query.boost
+    return total
+
+
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
+def _blocks(matcher):
+    """A Whoosh postings matcher's (ids, weights), a block at a time.
+
+    Reads its blocks directly: stepping through postings one by one costs
+    a Python call per posting.  `tests/test_ranking.py` checks the result
+    against Whoosh's own walk.
+    """
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        yield matcher._ids, matcher._weights
+        matcher._next_block()
+
+
+def top(scores: np.ndarray, matched: np.ndarray, k: int) -> np.ndarray:
+    """The `k` best matching documents, best first; ties to the lower document number."""
+    docs = np.flatnonzero(matched)
+    if len(docs) > k:
+        values = scores[docs]
+        kth = np.partition(values, len(values) - k)[len(values) - k]
+        docs = docs[values >= kth]
+    order = np.lexsort((docs, -scores[docs]))
+    return docs[order[:k]]
+
+
+def newest(rank: np.ndarray, matched: np.ndarray, k: int) -> np.ndarray:
+    """The `k` newest matching documents, newest first."""
+    docs = np.flatnonzero(matched)
+    return docs[np.argsort(rank[docs], kind="stable")[:k]]

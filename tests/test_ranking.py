@@ -1,0 +1,98 @@
+"""The array ranker gives Whoosh's own matches, scores and order, on a real index of several segments."""
+
+import numpy as np
+import pytest
+from whoosh import collectors
+from whoosh import query as wq
+
+from search import index, parallel
+from search.ranking import Ranker, _blocks, newest, top
+from tests.synthetic import write_corpus
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ranking")
+    write_corpus(root / "corpus", 300)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(parallel, "SEGMENT_CHARS", 20_000)  # several segments, so offsets matter
+        index.build(root / "corpus", root / "index")
+    with index.open_index(root / "index").searcher() as s:
+        assert len(s.leaf_searchers()) > 2
+        yield s
+
+
+QUERIES = [
+    wq.Term("text", "putin"),
+    wq.Term("exact", "بوتين", boost=1.5),
+    wq.Or([wq.Term("title", "syria"), wq.Term("text", "syria"), wq.Term("exact", "syria", boost=1.5)]),
+    wq.And([wq.Term("text", "talk"), wq.Or([wq.Term("text", "putin"), wq.Term("exact", "بوتين", boost=0.8)])]),
+    wq.Or([wq.And([wq.Term("text", "oil"), wq.Term("text", "price")]), wq.Term("title", "aleppo")], boost=0.7),
+    wq.Or([wq.Phrase("text", ["oil", "price"]), wq.Phrase("title", ["oil", "price"])]),
+    wq.And([wq.Term("text", "syria"), wq.Not(wq.Or([wq.Term("text", "putin")]))]),
+    wq.Term("text", "nosuchword"),
+]
+
+
+def whoosh_scores(searcher, query) -> dict[int, float]:
+    collector = collectors.TopCollector(limit=100_000, usequality=False, replace=0)
+    searcher.search_with_collector(query, collector)
+    return {hit.docnum: hit.score for hit in collector.results()}
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=str)
+def test_matches_and_scores_are_whooshs(searcher, query):
+    ranker = Ranker(searcher)
+    matched, scores = ranker.evaluate(searcher, query)
+    expected = whoosh_scores(searcher, query)
+    assert set(np.flatnonzero(matched).tolist()) == set(expected)
+    # Whoosh's Not scores 1 for every document it lets through; ours scores nothing.
+    shift = 1.0 if any(isinstance(q, wq.Not) for q in query.children()) else 0.0
+    for docnum, score in expected.items():
+        assert scores[docnum] + shift == pytest.approx(score, rel=1e-9)
+    if query != QUERIES[-1]:
+        assert expected, "the query should find something in the synthetic corpus"
+
+
+def test_the_top_page_is_whooshs(searcher):
+    ranker = Ranker(searcher)
+    query = QUERIES[2]
+    matched, scores = ranker.evaluate(searcher, query)
+    results = searcher.search(query, limit=15, scored=True)
+    whoosh_top = [hit.docnum for hit in results]
+    assert top(scores, matched, 15).tolist() == whoosh_top
+
+
+def test_blocks_read_what_whooshs_walk_reads(searcher):
+    for leaf, _ in searcher.leaf_searchers():
+        reader = leaf.reader()
+        for field, text in (("text", "syria"), ("exact", "بوتين"), ("title", "talk")):
+            if (field, text.encode()) not in reader:
+                continue
+            walk = reader.postings(field, text.encode())
+            expected = []
+            while walk.is_active():
+                expected.append((walk.id(), walk.weight()))
+                walk.next()
+            got = [(d, w) for ids, weights in _blocks(reader.postings(field, text.encode()))
+                   for d, w in zip(ids, weights)]
+            assert got == expected and expected
+
+
+def test_top_breaks_ties_by_document_number():
+    scores = np.array([2.0, 5.0, 2.0, 2.0, 1.0])
+    matched = np.array([True, True, True, True, True])
+    assert top(scores, matched, 3).tolist() == [1, 0, 2]
+    assert top(scores, matched, 10).tolist() == [1, 0, 2, 3, 4]
+    assert top(scores, ~matched, 3).tolist() == []
+
+
+def test_newest_puts_later_dates_first_and_skips_what_does_not_match():
+    rank = np.array([3, 0, 2, 1])  # document 1 is the newest
+    assert newest(rank, np.array([True, False, True, True]), 2).tolist() == [3, 2]
+
+
+def test_date_rank_orders_by_stored_date(searcher):
+    rank = Ranker(searcher).date_rank(searcher)
+    dates = [searcher.stored_fields(d).get("date", "") for d in np.argsort(rank)]
+    assert dates == sorted(dates, reverse=True) and len(set(dates)) > 1
