@@ -4,14 +4,15 @@ Matching runs on the analysed forms, marking runs on the original offsets,
 so the query القاهره marks القاهرة with its vowel marks still there.
 
 An article's distinct words are analysed, not each of its words, and only
-the words that match are then looked for in it, so a long article costs
-little more than a short one.
+once across articles; only the words that match are then looked for in it,
+so a long article costs little more than a short one.
 
 >>> snippet("The Kremlin said Putin met Hollande.", Terms(exact={"putin"}))
 'The Kremlin said <mark>Putin</mark> met Hollande.'
 """
 
 import re
+import threading
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,7 +40,7 @@ def matches(text: str, terms: Terms) -> list[Form]:
     """Each word of `text` that a term matches, with its offsets and forms."""
     stems, exact = terms.stems, terms.exact
     wanted = {}  # token -> its words that match
-    for token in set(WORD.findall(text)):
+    for token in _SEEN.could_match(set(WORD.findall(text)), stems, exact):
         found = [f for f in _forms_of(token) if f.stem in stems or f.exact in exact]
         if found:
             wanted[token] = found
@@ -52,6 +53,41 @@ def matches(text: str, terms: Terms) -> list[Form]:
             continue  # inside a longer token: Putin in Putinism
         out += [Form(start + f.start, start + f.end, f.stem, f.exact) for f in wanted[m.group()]]
     return out
+
+
+class _Seen:
+    """Every token met in an article so far, filed under each form it is indexed as.
+
+    An article has a few hundred distinct tokens and a query a few dozen
+    forms.  With the tokens filed by form, the ones a query can match are
+    found with set operations, and only tokens never met before are analysed.
+    """
+
+    LIMIT = 2_000_000  # tokens; past it, start again rather than grow
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._clear()
+
+    def _clear(self):
+        self.tokens: set[str] = set()
+        self.by_form: dict[str, set[str]] = {}  # a stem or exact form, marked with its kind -> tokens
+
+    def could_match(self, tokens: set[str], stems: set, exact: set) -> set[str]:
+        with self._lock:  # the GIL would run the threads one at a time here anyway
+            if len(self.tokens) > self.LIMIT:
+                self._clear()
+            by_form = self.by_form
+            for token in tokens - self.tokens:
+                for f in _forms_of(token):
+                    by_form.setdefault("s" + f.stem, set()).add(token)
+                    by_form.setdefault("e" + f.exact, set()).add(token)
+                self.tokens.add(token)
+            groups = [by_form.get("s" + stem, ()) for stem in stems] + [by_form.get("e" + e, ()) for e in exact]
+            return tokens & set().union(*groups)
+
+
+_SEEN = _Seen()
 
 
 @lru_cache(maxsize=200_000)

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from search import highlight
 from search.analysis import forms
 from search.highlight import Terms, matches, snippet
 
@@ -56,3 +57,20 @@ def test_matches_are_the_words_whose_forms_match(pieces, data):
     exact = data.draw(st.sets(st.sampled_from([f.exact for f in words] or ["none"])))
     terms = Terms(stems=stems, exact=exact)
     assert matches(text, terms) == [f for f in words if f.stem in stems or f.exact in exact]
+
+
+def test_tokens_met_in_earlier_articles_match_as_new_ones_do(monkeypatch):
+    texts = ["Putin met Hollande in Moscow; talks continued.",
+             "قال بوتين إن المحادثات مع أولاند في موسكو مستمرة",
+             "Hollande's talks: PUTIN, putin and Putinism."]
+    terms = Terms(stems={"talk", "محادث"}, exact={"putin", "بوتين", "hollande"})
+
+    def every_word(text):  # what matches must find, word by word
+        return [f for f in forms(text) if f.stem in terms.stems or f.exact in terms.exact]
+
+    first = [matches(t, terms) for t in texts]
+    again = [matches(t, terms) for t in texts]
+    monkeypatch.setattr(highlight._Seen, "LIMIT", 0)  # every call starts the filing again
+    cleared = [matches(t, terms) for t in texts]
+    assert first == again == cleared == [every_word(t) for t in texts]
+    assert all(first)
