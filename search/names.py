@@ -22,6 +22,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+import numpy as np
+
 from search import arabic
 from search.analysis import word_forms
 from search.script import ARABIC, LATIN, script_of
@@ -458,3 +460,96 @@ def best_matches(query_word: str, candidates, margin: float = RELATIVE_MARGIN) -
     scored = [(c, round(similarity(query_word, c), 4)) for c in set(candidates) if is_match(query_word, c)]
     top = max((score for _, score in scored), default=0.0)
     return sorted(((c, s) for c, s in scored if s >= top - margin), key=lambda item: (-item[1], item[0]))
+
+
+# --- many candidates at once -------------------------------------------------------
+
+def match_all(query_word: str, candidate_words) -> dict[str, float]:
+    """`similarity` of each candidate that `is_match`es `query_word`: the same answers, in one go.
+
+    A lexicon lookup weighs hundreds of candidates.  Their edit distances
+    are computed together, one NumPy row per pair of readings, so the
+    dynamic programme runs once over the letters rather than once per
+    pair.  The sums are the same as `_distance`'s, so the answers are too.
+    """
+    query = spellings(query_word)
+    rows = []  # (candidate, its reading, the query's reading)
+    for word in dict.fromkeys(candidate_words):
+        for sb in spellings(word):
+            rows += [(word, sb, sa) for sa in query]
+    if not rows:
+        return {}
+    distances = _distances([sa.text for _, _, sa in rows], [sb.text for _, sb, _ in rows])
+    best: dict[str, float] = {}
+    matched = set()
+    for (word, sb, sa), distance in zip(rows, distances.tolist()):
+        heavier = _heavier(sa.text, sb.text)
+        score = max(0.0, 1.0 - distance / heavier) - sa.penalty - sb.penalty
+        best[word] = max(best.get(word, 0.0), score)
+        shared = _keys_of(sa.text) & _keys_of(sb.text)
+        if shared and word not in matched:
+            needed = threshold(max(map(len, shared)))
+            limit = (1.0 - needed - sa.penalty - sb.penalty) * heavier + 1e-6
+            if limit >= 0 and distance <= limit and max(0.0, 1.0 - distance / heavier) - sa.penalty - sb.penalty >= needed:
+                matched.add(word)
+    return {word: best[word] for word in best if word in matched}
+
+
+_CODES: dict[str, int] = {}  # the sound alphabet's letters, numbered as they come
+_COSTS: list = [None, None]  # [substitution matrix, insertion costs] for the letters numbered so far
+
+
+def _coded(texts: list[str]) -> np.ndarray:
+    """The texts as rows of letter numbers, padded with 0 (whose cells are never read)."""
+    out = np.zeros((len(texts), max(map(len, texts))), dtype=np.intp)
+    for i, text in enumerate(texts):
+        out[i, :len(text)] = _code(text)
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def _code(text: str) -> tuple[int, ...]:
+    return tuple(_CODES.get(ch) or _CODES.setdefault(ch, len(_CODES) + 1) for ch in text)
+
+
+def _cost_tables() -> tuple[np.ndarray, np.ndarray]:
+    size = len(_CODES) + 1
+    sub, indel = _COSTS
+    if sub is None or len(sub) != size:
+        letters = [""] + sorted(_CODES, key=_CODES.get)
+        sub = np.zeros((size, size))
+        indel = np.zeros(size)
+        for a in letters[1:]:
+            indel[_CODES[a]] = _indel(a)
+            for b in letters[1:]:
+                sub[_CODES[a], _CODES[b]] = _sub(a, b)
+        _COSTS[:] = [sub, indel]
+    return sub, indel
+
+
+def _distances(a_texts: list[str], b_texts: list[str]) -> np.ndarray:
+    """`_distance(a, b)` of each pair, row by row."""
+    a, b = _coded(a_texts), _coded(b_texts)
+    sub, indel = _cost_tables()
+    rows = np.arange(len(a_texts))
+    a_lengths = np.fromiter(map(len, a_texts), dtype=np.intp, count=len(a_texts))
+    b_lengths = np.fromiter(map(len, b_texts), dtype=np.intp, count=len(b_texts))
+    b_indel = indel[b]
+    previous = np.zeros((len(b), b.shape[1] + 1))
+    for j in range(b.shape[1]):  # the first row: insert b's letters one by one
+        previous[:, j + 1] = previous[:, j] + b_indel[:, j]
+    done = np.zeros(len(a_texts))
+    done[a_lengths == 0] = previous[rows, b_lengths][a_lengths == 0]
+    for i in range(a.shape[1]):
+        a_indel = indel[a[:, i]]
+        substituted = previous[:, :-1] + sub[a[:, i][:, None], b]
+        deleted = previous[:, 1:] + a_indel[:, None]
+        best = np.minimum(substituted, deleted)
+        current = np.empty_like(previous)
+        current[:, 0] = previous[:, 0] + a_indel
+        for j in range(b.shape[1]):
+            current[:, j + 1] = np.minimum(best[:, j], current[:, j] + b_indel[:, j])
+        previous = current
+        ending = a_lengths == i + 1  # rows whose a ends here
+        done[ending] = previous[rows[ending], b_lengths[ending]]
+    return done

@@ -4,7 +4,7 @@ At index time every word that may be a name puts `"<key> <exact form>"` in
 the `sound` field: every Arabic word (the script has no capitals), and every
 Latin word written with a capital where a sentence does not begin.  At query time a word's keys are
 prefix-expanded in that field's lexicon, which lists the corpus's own words
-that sound alike; `names.is_match` then keeps the close ones.
+that sound alike; `names.match_all` then keeps the close ones (as `names.is_match` would).
 
 Whether a Latin word is a name is read from the corpus: the share of its
 articles in which it is capitalised.  `care` is capitalised only at the start
@@ -18,7 +18,7 @@ from typing import NamedTuple
 from whoosh.analysis import Filter
 
 from search.analysis import WordTokenizer, word_forms
-from search.names import is_match, similarity, sound_keys
+from search.names import match_all, sound_keys
 from search.script import ARABIC, LATIN, script_of
 
 FIELD = "sound"
@@ -128,21 +128,23 @@ def is_name(reader, word: str) -> bool:
 
 def candidates(reader, word: str, exclude: str = "") -> list[Candidate]:
     """Words of the corpus that sound like `word`, closest first."""
-    found, seen = {}, set()
+    seen = {}  # lexicon word -> the word it is compared as
     for key in sorted(sound_keys(word)):
         for n, term in enumerate(reader.expand_prefix(FIELD, key + " ")):
             if n >= MAX_CANDIDATES:
                 break
             exact = _decode(term).split(" ", 1)[1]
-            if exact == exclude or exact in seen:
+            if exact != exclude and exact not in seen:
+                seen[exact] = exact.replace(" ", "")
+    scores = match_all(word, seen.values())
+    found = {}
+    for exact, compared in seen.items():
+        if compared not in scores:
+            continue
+        if script_of(exact) == LATIN and " " not in exact:
+            share = name_share(reader, exact)
+            if share is not None and share < NAME_SHARE:
                 continue
-            seen.add(exact)
-            if not is_match(word, exact.replace(" ", "")):
-                continue
-            if script_of(exact) == LATIN and " " not in exact:
-                share = name_share(reader, exact)
-                if share is not None and share < NAME_SHARE:
-                    continue
-            found[exact] = similarity(word, exact.replace(" ", ""))
+        found[exact] = scores[compared]
     best = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:MAX_MATCHES]
     return [Candidate(exact, score) for exact, score in best]

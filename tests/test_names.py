@@ -3,7 +3,7 @@
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from search.names import (best_matches, clitic_readings, is_match, similarity, sound_keys,
+from search.names import (best_matches, clitic_readings, is_match, match_all, similarity, sound_keys,
                           transliterate)
 
 # Every example of the issue, each row named by what it shows.
@@ -184,3 +184,17 @@ def test_arbitrary_text_never_raises_and_stays_in_range(first, second):
 def test_arabic_text_gives_plain_ascii_keys(word):
     for key in sound_keys(word):
         assert key.isascii() and key.isalpha() and len(key) >= 2
+
+
+def test_match_all_answers_as_is_match_and_similarity_do():
+    from search.evaluate import load_pairs
+
+    pairs = load_pairs()
+    arabic_words = [w for p in pairs for w in p.arabic.split()] + ["كيري", "تكساس", "تخصيص", "عبوتين", "والقاهرة"]
+    english_words = [w for p in pairs for w in p.english.split()] + ["care", "Kerry", "Texas", "Gerasimow"]
+    for query, candidates in (("Putin", arabic_words), ("Gerasimow", arabic_words), ("care", arabic_words),
+                              ("Charles", arabic_words), ("بوتين", english_words), ("لافروف", english_words),
+                              ("السيسي", english_words), ("عبدالله", english_words)):
+        expected = {c: similarity(query, c) for c in candidates if is_match(query, c)}
+        assert match_all(query, candidates) == expected
+        assert expected or query == "care"
