@@ -12,7 +12,7 @@ field lengths, boosts), and ties go to the lower document number, as in
 Whoosh's TopCollector.
 
 Phrases are the exception: they need positions, so Whoosh's own matcher
-scores them, over the few documents that have all their words.
+scores them, and what it finds is kept like a term's postings.
 
 >>> import numpy as np
 >>> top(np.array([1.0, 3.0, 3.0, 2.0]), np.array([True, True, True, False]), 2).tolist()
@@ -80,13 +80,15 @@ class Ranker:
 
     def postings(self, searcher, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """A term's documents and their BM25F scores (before boosts)."""
-        key = (field, text)
+        return self._cached((field, text), lambda: self._read(searcher, field, text))
+
+    def _cached(self, key, read) -> tuple[np.ndarray, np.ndarray]:
         with self._lock:
             found = self._postings.pop(key, None)
             if found is not None:
                 self._postings[key] = found  # now the youngest
                 return found
-        found = self._read(searcher, field, text)
+        found = read()
         with self._lock:
             if key not in self._postings:
                 self._postings[key] = found
@@ -127,11 +129,7 @@ class Ranker:
     def evaluate(self, searcher, query: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         """(which documents match, their scores): scores are 0 where nothing matches."""
         if isinstance(query, wq.Term):
-            ids, scores = self.postings(searcher, query.fieldname, query.text)
-            matched, total = np.zeros(self.size, dtype=bool), np.zeros(self.size)
-            matched[ids] = True
-            total[ids] = scores * query.boost
-            return matched, total
+            return self._dense(self.postings(searcher, query.fieldname, query.text), query.boost)
         if isinstance(query, wq.Or):
             matched, total = np.zeros(self.size, dtype=bool), np.zeros(self.size)
             for sub in query.subqueries:
@@ -155,20 +153,30 @@ class Ranker:
         if isinstance(query, wq.Not):
             sub_matched, _ = self.evaluate(searcher, query.query)
             return ~sub_matched, np.zeros(self.size)
-        return self._by_whoosh(searcher, query)
+        if isinstance(query, wq.Phrase):  # kept like a term's postings: translations repeat across queries
+            key = ("phrase", query.fieldname, tuple(query.words), query.slop)
+            unboosted = wq.Phrase(query.fieldname, query.words, slop=query.slop)
+            return self._dense(self._cached(key, lambda: self._by_whoosh(searcher, unboosted)), query.boost)
+        return self._dense(self._by_whoosh(searcher, query))
+
+    def _dense(self, postings: tuple[np.ndarray, np.ndarray], boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+        ids, scores = postings
+        matched, total = np.zeros(self.size, dtype=bool), np.zeros(self.size)
+        matched[ids] = True
+        total[ids] = scores * boost
+        return matched, total
 
     def _by_whoosh(self, searcher, query: wq.Query) -> tuple[np.ndarray, np.ndarray]:
-        """Any other query (a phrase) through Whoosh's matcher, as its collector would score it."""
-        matched, total = np.zeros(self.size, dtype=bool), np.zeros(self.size)
+        """The documents and scores of any other query, through Whoosh's matcher, as its collector scores them."""
+        ids, scores = [], []
         context = searcher.context(needs_current=True)
         for leaf, offset in searcher.leaf_searchers():
             matcher = query.matcher(leaf, context)
             while matcher.is_active():
-                docnum = offset + matcher.id()
-                matched[docnum] = True
-                total[docnum] = matcher.score()
+                ids.append(offset + matcher.id())
+                scores.append(matcher.score())
                 matcher.next()
-        return matched, total
+        return np.array(ids, dtype=np.int64), np.array(scores, dtype=np.float64)
 
 
 def _boosted(query: wq.Query, total: np.ndarray) -> np.ndarray:

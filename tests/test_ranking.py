@@ -96,3 +96,12 @@ def test_date_rank_orders_by_stored_date(searcher):
     rank = Ranker(searcher).date_rank(searcher)
     dates = [searcher.stored_fields(d).get("date", "") for d in np.argsort(rank)]
     assert dates == sorted(dates, reverse=True) and len(set(dates)) > 1
+
+
+def test_a_kept_phrase_is_boosted_afresh_each_time(searcher):
+    ranker = Ranker(searcher)
+    plain, boosted = wq.Phrase("text", ["oil", "price"]), wq.Phrase("text", ["oil", "price"], boost=0.5)
+    for query in (plain, boosted, plain):
+        matched, scores = ranker.evaluate(searcher, query)
+        expected = whoosh_scores(searcher, query)
+        assert expected and {d: scores[d] for d in np.flatnonzero(matched)} == pytest.approx(expected)
