@@ -1,5 +1,6 @@
 """End to end over the real corpus/: the right articles come back, the right words are marked."""
 
+import gc
 import re
 
 import pytest
@@ -173,3 +174,16 @@ def test_what_is_cached_goes_with_its_index_generation(tmp_path):
     assert found.total == 1 and {"query": "بوتين", "matched": "putin", "via": "sound"} in found.expansions
     assert engine.search("Hollnde").suggestion == "Hollande"
     assert engine.search("pumpkin").counts == {"en": 1, "ar": 0}
+
+
+def test_warm_up_loads_the_generation_and_puts_it_out_of_the_collectors_sight(index_dir):
+    thresholds = gc.get_threshold()
+    try:
+        gc.unfreeze()
+        engine = Engine(index_dir)
+        engine.warm_up()
+        assert engine._generation is not None and engine._generation.ranker.size == 5
+        assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] > thresholds[0]
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
