@@ -21,7 +21,7 @@ from typing import Iterable, NamedTuple
 
 from search import dictionary, gazetteer
 from search.analysis import words
-from search.expand import dictionary_allows
+from search.expand import dictionary_allows, translates
 from search.names import (LONG_KEY_THRESHOLD, RELATIVE_MARGIN, THRESHOLDS, best_matches,
                           clitic_readings, sound_keys)
 from search.script import ARABIC, LATIN, script_of
@@ -264,18 +264,39 @@ def _is_known(arabic_word: str, english_word: str, known: set[tuple[str, str]]) 
     return any((a, e) in known for a in _arabic_bases(arabic_word) for e in _english_bases(english_word))
 
 
+def in_dictionary(book, arabic_word: str, english_word: str) -> bool:
+    """Whether FreeDict makes the two words translations: the searcher's own test
+    (`expand.translates`), an English translation with the English word's stem,
+    or an Arabic translation of the English word in the family of the Arabic one."""
+    if book is None:
+        return False
+    if translates(book, arabic_word, english_word):
+        return True
+    english_key = dictionary.key(english_word)
+    if any(dictionary.key(m) == english_key for m in book.meanings(arabic_word) if script_of(m) != ARABIC):
+        return True  # بنوك gives banks: a translation, though no name
+    own = dictionary.key(arabic_word)  # the English entry may give the Arabic word: lebanon, لبنان
+    if own is not None and any(dictionary.key(m) == own for m in book.meanings(english_word) if script_of(m) == ARABIC):
+        return True
+    family = _arabic_bases(arabic_word)
+    return any(_arabic_bases(gazetteer.normalize(m)) & family
+               for m in book.meanings(english_word) if script_of(m) == ARABIC and " " not in m)
+
+
 def false_matches(queries: list[str], lexicon: Lexicon, known: set[tuple[str, str]],
                   query_is_arabic: bool, gazetteer_: gazetteer.Gazetteer) -> dict[str, list[str]]:
     """Query word -> the words it matches that are not its translation.
 
     A word the gazetteer names gets the gazetteer's aliases and no sound lookup.
     """
+    book = dictionary.load()
     found = {}
     for query in queries:
         if gazetteer_.aliases(query):
             continue
-        wrong = [c for c, _ in lexicon.lookup(query)
-                 if not (_is_known(query, c, known) if query_is_arabic else _is_known(c, query, known))]
+        pairs = [((query, c) if query_is_arabic else (c, query), c) for c, _ in lexicon.lookup(query)]
+        wrong = [c for (arabic, english), c in pairs
+                 if not (_is_known(arabic, english, known) or in_dictionary(book, arabic, english))]
         if wrong:
             found[query] = wrong
     return found
@@ -388,7 +409,8 @@ def _false_match_section(corpus: Corpus, pairs: list[Pair], gaz: gazetteer.Gazet
              f"The {FREQUENT:,} most frequent words of each language, matched against the "
              f"{VOCABULARY:,} most frequent words of the other (English: name candidates only). "
              "A match is false unless the pair file or the gazetteer gives the two words, or "
-             "words of their families (Iraq/العراقي), as translations of each other. English words that fail the capitalisation gate are "
+             "words of their families (Iraq/العراقي), as translations of each other, or FreeDict "
+             "does (`evaluate.in_dictionary`: parliament/البرلمان, federal/الفيدرالي). English words that fail the capitalisation gate are "
              "not looked up, as the searcher does not treat them as names; words the gazetteer "
              "names take its aliases instead of a sound lookup.", "",
              "| language | words | looked up | with a false match | rate |", "|---|---:|---:|---:|---:|",

@@ -24,6 +24,7 @@ ALIAS_BOOST = 0.6
 DICTIONARY_BOOST = 0.3
 SAME_SCRIPT_SIMILARITY = 0.95
 WORD_AS_NAME_SIMILARITY = 0.90  # an ordinary Arabic word meets a Latin name only this close
+BOTH_WORDS_SIMILARITY = 0.95  # and an ordinary Latin word only this close
 
 
 @dataclass(frozen=True)
@@ -72,20 +73,38 @@ def _stem_of(exact: str) -> str | None:
     return found[0] if found else None
 
 
+def translates(book, arabic: str, latin: str) -> bool:
+    """Whether the dictionary makes the two words translations across scripts.
+
+    Either a translation of the Arabic word sounds like the Latin one (برلمان
+    gives parliament), or the Latin word's entry gives the Arabic word as written:
+    Bahrain gives البحرين, whose own entry says "maritime"; bank gives البنوك, not بنوك.
+    """
+    if any(script_of(m) != ARABIC and is_match(latin, m.replace(" ", "")) for m in book.meanings(arabic)):
+        return True
+    own = word_forms(arabic)
+    return own is not None and any(word_forms(m) == own for m in book.meanings(latin)
+                                   if script_of(m) == ARABIC and " " not in m)
+
+
 def dictionary_allows(book, word: str, candidate: str) -> bool:
     """Whether a sound match across scripts survives the dictionary's word.
 
     An Arabic word that FreeDict lists is an ordinary word first, so it meets a
-    Latin name only where one of its translations sounds like that name:
-    واشنطن (Washington) meets Washington, مركز (centre) does not meet Marcus
-    and قطر (diameter) not Qatar, which the gazetteer lists instead.
+    Latin name only where the two translate each other (`translates`) or sound
+    nearly alike: واشنطن (Washington) meets Washington, مركز (centre) does not
+    meet Marcus and قطر (diameter) not Qatar, which the gazetteer lists instead.
+    Where the Latin word is a dictionary word too, two ordinary words meet only
+    closer still: بحوث (research) does not meet House, أبل meets Apple.
     """
     if book is None or same_script(word, candidate):
         return True
     arabic, latin = (word, candidate) if script_of(word) == ARABIC else (candidate, word)
-    if not book.is_word(arabic) or similarity(arabic, latin.replace(" ", "")) >= WORD_AS_NAME_SIMILARITY:
-        return True  # Mubarak is also مبارك "blessed": a name that close is kept
-    return any(is_match(latin.replace(" ", ""), meaning.replace(" ", "")) for meaning in book.meanings(arabic))
+    latin = latin.replace(" ", "")
+    if not book.is_word(arabic) or translates(book, arabic, latin):
+        return True
+    close = similarity(arabic, latin)  # Mubarak is also مبارك "blessed": a name that close is kept
+    return close >= BOTH_WORDS_SIMILARITY or (close >= WORD_AS_NAME_SIMILARITY and not book.is_word(latin))
 
 
 def _by_sound(reader, typed: str, word: str, book=None) -> list[Alternative]:

@@ -1,0 +1,59 @@
+"""Which sound matches across scripts the dictionary lets through (`expand.dictionary_allows`)."""
+
+import pytest
+
+from search import dictionary
+from search.evaluate import in_dictionary
+from search.expand import dictionary_allows, translates
+
+
+@pytest.fixture(scope="module")
+def book():
+    found = dictionary.load()
+    assert found is not None, "install FreeDict (make sysdeps)"
+    return found
+
+
+@pytest.mark.parametrize(
+    "word, candidate, allowed",
+    [
+        pytest.param("البرلمان", "parliament", True, id="a translation that sounds alike"),
+        pytest.param("Bahrain", "البحرين", True, id="the English entry gives the Arabic word (its own says maritime)"),
+        pytest.param("Lebanon", "لبنان", True, id="the English entry gives it (its own entry is about milk)"),
+        pytest.param("bank", "بنوك", False, id="the English entry gives البنوك, not this word"),
+        pytest.param("House", "بحوث", False, id="two ordinary words: house is not research"),
+        pytest.param("West", "وسط", False, id="two ordinary words: west is not middle"),
+        pytest.param("مركز", "marcus", False, id="centre and a Latin word the dictionary also lists"),
+        pytest.param("Apple", "ابل", True, id="two dictionary words that sound nearly the same"),
+        pytest.param("Seoul", "سيول", True, id="floods, and nearly Seoul"),
+        pytest.param("McCain", "مكان", True, id="place, close to a name the dictionary lacks"),
+        pytest.param("House", "حوثي", True, id="an Arabic word the dictionary lacks is left to sound"),
+    ],
+)
+def test_dictionary_allows(book, word, candidate, allowed):
+    assert dictionary_allows(book, word, candidate) is allowed
+
+
+
+@pytest.mark.parametrize(
+    "arabic, english, known",
+    [
+        pytest.param("الفيدرالي", "federal", True, id="a translation's family"),
+        pytest.param("البرلمان", "parliament", True, id="the searcher's own test"),
+        pytest.param("لبنان", "lebanon", True, id="the English entry gives the Arabic word"),
+        pytest.param("مركز", "marcus", False, id="not a translation"),
+    ],
+)
+def test_the_evaluation_counts_dictionary_translations_as_known(book, arabic, english, known):
+    assert in_dictionary(book, arabic, english) is known
+
+
+@pytest.mark.parametrize(
+    "arabic, latin, found",
+    [
+        pytest.param("البرلمان", "parliament", True, id="a loanword's translation sounds like it"),
+        pytest.param("مركز", "marcus", False, id="centre does not sound like Marcus"),
+    ],
+)
+def test_translates(book, arabic, latin, found):
+    assert translates(book, arabic, latin) is found
