@@ -102,6 +102,7 @@ class Spelling(NamedTuple):
 
 # --- spelling a word ----------------------------------------------------------
 
+@lru_cache(maxsize=500_000)
 def _spell_arabic(word: str) -> str:
     """بوتين -> 'butin'. و and ي are glides next to ا or at the start, else vowels.
 
@@ -128,6 +129,7 @@ def _spell_arabic(word: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=500_000)
 def _spell_latin(word: str) -> str:
     """'Charles' -> 'xarles'. c is s before e, i, y; y is a vowel unless one follows.
 
@@ -410,6 +412,7 @@ def similarity(query_word: str, candidate_word: str) -> float:
 # against the frequent words of the corpora (see search/evaluate.py).
 THRESHOLDS = {2: 0.90, 3: 0.82, 4: 0.78}
 LONG_KEY_THRESHOLD = 0.74
+_LOWEST_THRESHOLD = min(LONG_KEY_THRESHOLD, *THRESHOLDS.values())
 
 
 def threshold(key_length: int) -> float:
@@ -473,26 +476,30 @@ def match_all(query_word: str, candidate_words) -> dict[str, float]:
     pair.  The sums are the same as `_distance`'s, so the answers are too.
     """
     query = spellings(query_word)
-    rows = []  # (candidate, its reading, the query's reading)
+    words, rows = [], []  # rows: (candidate's number, its reading, the query's reading)
     for word in dict.fromkeys(candidate_words):
-        for sb in spellings(word):
-            rows += [(word, sb, sa) for sa in query]
+        readings = spellings(word)
+        if readings:
+            rows += [(len(words), sb, sa) for sb in readings for sa in query]
+            words.append(word)
     if not rows:
         return {}
     distances = _distances([sa.text for _, _, sa in rows], [sb.text for _, sb, _ in rows])
-    best: dict[str, float] = {}
+    heavier = np.array([_heavier(sa.text, sb.text) for _, sb, sa in rows])
+    penalties = np.array([(sa.penalty, sb.penalty) for _, sb, sa in rows])
+    scores = np.maximum(0.0, 1.0 - distances / heavier) - penalties[:, 0] - penalties[:, 1]
+    firsts = np.flatnonzero(np.diff([n for n, _, _ in rows], prepend=-1))  # each candidate's first row
+    best = np.maximum(np.maximum.reduceat(scores, firsts), 0.0).tolist()
     matched = set()
-    for (word, sb, sa), distance in zip(rows, distances.tolist()):
-        heavier = _heavier(sa.text, sb.text)
-        score = max(0.0, 1.0 - distance / heavier) - sa.penalty - sb.penalty
-        best[word] = max(best.get(word, 0.0), score)
+    for i in np.flatnonzero(scores >= _LOWEST_THRESHOLD).tolist():  # only these can clear a threshold
+        n, sb, sa = rows[i]
         shared = _keys_of(sa.text) & _keys_of(sb.text)
-        if shared and word not in matched:
+        if shared and n not in matched:
             needed = threshold(max(map(len, shared)))
-            limit = (1.0 - needed - sa.penalty - sb.penalty) * heavier + 1e-6
-            if limit >= 0 and distance <= limit and max(0.0, 1.0 - distance / heavier) - sa.penalty - sb.penalty >= needed:
-                matched.add(word)
-    return {word: best[word] for word in best if word in matched}
+            limit = (1.0 - needed - sa.penalty - sb.penalty) * heavier[i] + 1e-6
+            if limit >= 0 and distances[i] <= limit and scores[i] >= needed:
+                matched.add(n)
+    return {words[n]: best[n] for n in sorted(matched)}
 
 
 _CODES: dict[str, int] = {}  # the sound alphabet's letters, numbered as they come
@@ -501,10 +508,9 @@ _COSTS: list = [None, None]  # [substitution matrix, insertion costs] for the le
 
 def _coded(texts: list[str]) -> np.ndarray:
     """The texts as rows of letter numbers, padded with 0 (whose cells are never read)."""
-    out = np.zeros((len(texts), max(map(len, texts))), dtype=np.intp)
-    for i, text in enumerate(texts):
-        out[i, :len(text)] = _code(text)
-    return out
+    codes = [_code(text) for text in texts]
+    width = max(map(len, codes))
+    return np.array([c + (0,) * (width - len(c)) for c in codes], dtype=np.intp)
 
 
 @lru_cache(maxsize=200_000)
