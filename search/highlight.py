@@ -19,8 +19,7 @@ from functools import lru_cache
 from itertools import islice
 from html import escape
 
-from search import arabic, english
-from search.analysis import WORD, Form, forms
+from search.analysis import WORD, Form, find_words, forms
 
 SNIPPET_CHARS = 280
 _CONTEXT = 60  # characters shown before the first match of a fragment
@@ -41,7 +40,7 @@ def matches(text: str, terms: Terms) -> list[Form]:
     """Each word of `text` that a term matches, with its offsets and forms."""
     stems, exact = terms.stems, terms.exact
     wanted = {}  # token -> its words that match
-    for token in _SEEN.could_match(set(WORD.findall(text)), stems, exact):
+    for token in _SEEN.could_match(set(find_words(text)), stems, exact):
         found = [f for f in _forms_of(token) if f.stem in stems or f.exact in exact]
         if found:
             wanted[token] = found
@@ -75,42 +74,17 @@ class _Seen:
         self.by_form: dict[str, set[str]] = {}  # a stem or exact form, marked with its kind -> tokens
 
     def could_match(self, tokens: set[str], stems: set, exact: set) -> set[str]:
-        anchors = _anchors(frozenset(stems), frozenset(exact))
         with self._lock:  # the GIL would run the threads one at a time here anyway
             if len(self.tokens) > self.LIMIT:
                 self._clear()
             by_form = self.by_form
             for token in tokens - self.tokens:
-                if not anchors.search(_folded(token)):
-                    continue  # it cannot match this query; it is analysed when one needs it
                 for f in _forms_of(token):
                     by_form.setdefault("s" + f.stem, set()).add(token)
                     by_form.setdefault("e" + f.exact, set()).add(token)
                 self.tokens.add(token)
             groups = [by_form.get("s" + stem, ()) for stem in stems] + [by_form.get("e" + e, ()) for e in exact]
             return tokens & set().union(*groups)
-
-
-@lru_cache(maxsize=256)
-def _anchors(stems: frozenset, exact: frozenset) -> re.Pattern:
-    """What a token's folded spelling contains if one of its words has one of these forms.
-
-    An exact form is the folded word itself, less its possessive.  A stem
-    is too, but for its last letter, which Snowball may rewrite (happy:
-    happi), or two in -ying words (dying: die).  Checked on 190,178 words
-    of the shared corpora.
-    """
-    pieces = {e for e in exact if e} | {st[:-2] if st.endswith("ie") else st[:-1] or st for st in stems if st}
-    return re.compile("|".join(map(re.escape, sorted(pieces, key=len, reverse=True))) or "(?!)")
-
-
-@lru_cache(maxsize=500_000)
-def _folded(token: str) -> str:
-    """A token's words folded as either script's analyser folds them (case and accents,
-    Arabic letter forms), the whole token's too: every exact form of its words is in here."""
-    words = {token.replace("-", ""), *token.split("-")}  # S-400 is one word, anti-Putin two
-    english_words = (w.replace("\u2019", "").replace("'", "") for w in words)  # less possessives
-    return "\n".join({*map(english.fold, english_words), *map(arabic.normalize, words)})
 
 
 _SEEN = _Seen()

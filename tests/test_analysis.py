@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.analysis import exact_analyzer, forms, text_analyzer
+from search.analysis import WORD, exact_analyzer, find_words, forms, text_analyzer
 
 
 def stems(text):
@@ -92,3 +92,9 @@ ARABIC_AND_MARKS = st.text(alphabet=st.characters(min_codepoint=0x0600, max_code
 def test_arabic_text_never_raises(text):
     for token in text_analyzer()(text, chars=True):
         assert 0 <= token.startchar < token.endchar <= len(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab_ -'\u2019\u064e\u200cبت1", max_size=40))
+def test_find_words_finds_what_word_finds(text):
+    assert find_words(text) == WORD.findall(text)
