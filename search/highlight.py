@@ -19,7 +19,7 @@ from functools import lru_cache
 from itertools import islice
 from html import escape
 
-from search.analysis import WORD, Form, find_words, forms
+from search.analysis import WORD, Form, find_words, forms, word_forms
 
 SNIPPET_CHARS = 280
 _CONTEXT = 60  # characters shown before the first match of a fragment
@@ -93,7 +93,10 @@ _SEEN = _Seen()
 @lru_cache(maxsize=200_000)
 def _forms_of(token: str) -> tuple[Form, ...]:
     """The indexed words of one token, offsets from its start: two in anti-Putin, one in S-400."""
-    return tuple(forms(token))
+    if "-" in token:
+        return tuple(forms(token))
+    found = word_forms(token)  # most tokens are one word
+    return () if found is None else (Form(0, len(token), *found),)
 
 
 @lru_cache(maxsize=1024)
