@@ -23,6 +23,7 @@ import threading
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import bm25
 
 CACHED_BYTES = 96 * 2**20  # postings kept per generation, as arrays
@@ -112,8 +113,8 @@ class Ranker:
             if (field, btext) not in reader:
                 continue
             for block_ids, block_weights in _blocks(reader.postings(field, btext)):
-                ids.append(np.asarray(block_ids, dtype=np.int64) + offset)
-                weights.append(np.asarray(block_weights, dtype=np.float64))
+                ids.append(block_ids + offset)
+                weights.append(block_weights)
         ids, weights = np.concatenate(ids), np.concatenate(weights)
         if not schema_field.scorable:
             return ids, weights
@@ -190,16 +191,31 @@ _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0))
 
 
 def _blocks(matcher):
-    """A Whoosh postings matcher's (ids, weights), a block at a time.
+    """A Whoosh postings matcher's (ids, weights) as arrays, a block at a time.
 
-    Reads its blocks directly: stepping through postings one by one costs
-    a Python call per posting.  `tests/test_ranking.py` checks the result
-    against Whoosh's own walk.
+    Reads its blocks' data directly: stepping through postings one by one
+    costs a Python call per posting, and so does Whoosh's decoding of a
+    block's document numbers (a delta each).  `tests/test_ranking.py`
+    checks the result against Whoosh's own walk.
     """
+    if not isinstance(matcher, W3LeafMatcher):  # a posting kept inline in its term's entry
+        ids, weights = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+        yield np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
+        return
     while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_weights()
-        yield matcher._ids, matcher._weights
+        if matcher._data is None:
+            matcher._read_data()
+        deltas, weights = matcher._data[0], matcher._data[1]
+        size = matcher._blocklength
+        if weights is None:
+            weights = np.ones(size)
+        elif isinstance(weights, float):
+            weights = np.full(size, weights)
+        yield np.cumsum(deltas), np.asarray(weights, dtype=np.float64)
         matcher._next_block()
 
 

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from whoosh import collectors
 from whoosh import query as wq
+from whoosh.matching import ListMatcher
 
 from search import index, parallel
 from search.ranking import Ranker, _blocks, newest, top
@@ -105,3 +106,24 @@ def test_a_kept_phrase_is_boosted_afresh_each_time(searcher):
         matched, scores = ranker.evaluate(searcher, query)
         expected = whoosh_scores(searcher, query)
         assert expected and {d: scores[d] for d in np.flatnonzero(matched)} == pytest.approx(expected)
+
+
+def test_articles_added_by_whooshs_writer_rank_as_whoosh_ranks_them(tmp_path):
+    """index --update adds articles with Whoosh's own writer, in a segment of its own."""
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 40)
+    index.build(corpus, tmp_path / "index")
+    (corpus / "extra.txt").write_text("Zanzibarian quokkas\n\nZanzibarian quokkas met in Aleppo.", encoding="utf-8")
+    index.update(corpus, tmp_path / "index")
+    with index.open_index(tmp_path / "index").searcher() as s:
+        query = wq.Or([wq.Term("text", "quokka"), wq.Term("title", "zanzibarian"), wq.Term("text", "aleppo")])
+        matched, scores = Ranker(s).evaluate(s, query)
+        expected = whoosh_scores(s, query)
+        assert {d: scores[d] for d in np.flatnonzero(matched)} == pytest.approx(expected)
+        assert s.doc_count() == 41 and expected
+
+
+def test_blocks_reads_a_matcher_of_postings_kept_in_memory():
+    """A W3 codec with an inline limit keeps a rare term's postings in its entry, as a ListMatcher."""
+    found = list(_blocks(ListMatcher([3, 8], [1.0, 2.5])))
+    assert [(ids.tolist(), weights.tolist()) for ids, weights in found] == [([3, 8], [1.0, 2.5])]
