@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from search import dictionary, gazetteer, sound
+from search import arabic, dictionary, gazetteer, sound
 from search.analysis import word_forms, words
-from search.names import is_match, similarity
+from search.names import clitic_readings, is_match, similarity
 from search.script import ARABIC, LATIN, script_of
 
 SOUND_BOOST = 0.5  # times the similarity, in (0.7, 1]
@@ -87,23 +87,53 @@ def translates(book, arabic: str, latin: str) -> bool:
                                    if script_of(m) == ARABIC and " " not in m)
 
 
+def function_word(word: str) -> bool:
+    """Whether an Arabic word is a stop word behind its clitics: a conjunction
+    (و ف), then a preposition (ب ل ك) that is not followed by a conjunction.
+
+    >>> function_word("بما"), function_word("فلا"), function_word("كولا")
+    (True, True, False)
+    """
+    rest = word
+    if rest[:1] in ("و", "ف") and len(rest) > 2:
+        rest = rest[1:]
+        if arabic.is_stop(rest):
+            return True
+    if rest[:1] in ("ب", "ل", "ك") and len(rest) > 2 and rest[1] not in ("و", "ف"):
+        rest = rest[1:]
+    return arabic.is_stop(rest)
+
+
+def ordinary(book, word: str) -> bool:
+    """Whether an Arabic word is a FreeDict word, also once its clitics are off:
+    بشكل is ب + شكل (form), لانه is ل + انه."""
+    readings = clitic_readings(gazetteer.normalize(word))
+    return book.is_word(word) or any(book.is_word(r) or arabic.is_stop(r) for r in readings)
+
+
 def dictionary_allows(book, word: str, candidate: str) -> bool:
     """Whether a sound match across scripts survives the dictionary's word.
 
-    An Arabic word that FreeDict lists is an ordinary word first, so it meets a
-    Latin name only where the two translate each other (`translates`) or sound
-    nearly alike: واشنطن (Washington) meets Washington, مركز (centre) does not
-    meet Marcus and قطر (diameter) not Qatar, which the gazetteer lists instead.
-    Where the Latin word is a dictionary word too, two ordinary words meet only
-    closer still: بحوث (research) does not meet House, أبل meets Apple.
+    An Arabic function word (`function_word`: بما, لانه) meets no Latin word.
+    An Arabic word that FreeDict lists, alone or behind its clitics (`ordinary`),
+    is an ordinary word first, so it meets a Latin name only where the two
+    translate each other (`translates`) or sound nearly alike: واشنطن
+    (Washington) meets Washington, مركز (centre) does not meet Marcus and قطر
+    (diameter) not Qatar, which the gazetteer lists instead.  Where the Latin
+    word is a dictionary word too, two ordinary words meet only closer still:
+    بحوث (research) does not meet House, أبل meets Apple.
     """
-    if book is None or same_script(word, candidate):
+    if same_script(word, candidate):
         return True
-    arabic, latin = (word, candidate) if script_of(word) == ARABIC else (candidate, word)
+    arabic_word, latin = (word, candidate) if script_of(word) == ARABIC else (candidate, word)
+    if function_word(gazetteer.normalize(arabic_word)):
+        return False
+    if book is None:
+        return True
     latin = latin.replace(" ", "")
-    if not book.is_word(arabic) or translates(book, arabic, latin):
+    if not ordinary(book, arabic_word) or translates(book, arabic_word, latin):
         return True
-    close = similarity(arabic, latin)  # Mubarak is also مبارك "blessed": a name that close is kept
+    close = similarity(arabic_word, latin)  # Mubarak is also مبارك "blessed": a name that close is kept
     return close >= BOTH_WORDS_SIMILARITY or (close >= WORD_AS_NAME_SIMILARITY and not book.is_word(latin))
 
 

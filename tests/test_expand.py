@@ -4,7 +4,7 @@ import pytest
 
 from search import dictionary
 from search.evaluate import in_dictionary
-from search.expand import dictionary_allows, translates
+from search.expand import dictionary_allows, function_word, translates
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +28,10 @@ def book():
         pytest.param("Seoul", "سيول", True, id="floods, and nearly Seoul"),
         pytest.param("McCain", "مكان", True, id="place, close to a name the dictionary lacks"),
         pytest.param("House", "حوثي", True, id="an Arabic word the dictionary lacks is left to sound"),
+        pytest.param("فلا", "Fla", False, id="a stop word behind a conjunction meets no name"),
+        pytest.param("لانه", "Lane", False, id="a stop word behind a preposition meets no name, however close"),
+        pytest.param("بشكل", "Pascal", False, id="a dictionary word behind a preposition is an ordinary word"),
+        pytest.param("بوتين", "Putin", True, id="a name that reads as preposition + word, kept by its closeness"),
     ],
 )
 def test_dictionary_allows(book, word, candidate, allowed):
@@ -57,3 +61,18 @@ def test_the_evaluation_counts_dictionary_translations_as_known(book, arabic, en
 )
 def test_translates(book, arabic, latin, found):
     assert translates(book, arabic, latin) is found
+
+
+@pytest.mark.parametrize(
+    "word, found",
+    [
+        pytest.param("بما", True, id="preposition + stop word"),
+        pytest.param("وذلك", True, id="conjunction + stop word"),
+        pytest.param("فلا", True, id="conjunction + stop word of two letters"),
+        pytest.param("كولا", False, id="no conjunction after a preposition: Cola"),
+        pytest.param("بوتين", False, id="a name"),
+        pytest.param("ما", True, id="a stop word alone"),
+    ],
+)
+def test_function_word(word, found):
+    assert function_word(word) is found
