@@ -11,8 +11,9 @@ removes.  Scores are Whoosh's own (same formula, idf, average and quantised
 field lengths, boosts), and ties go to the lower document number, as in
 Whoosh's TopCollector.
 
-Phrases are the exception: they need positions, so Whoosh's own matcher
-scores them, and what it finds is kept like a term's postings.
+A phrase is its words' documents intersected, then checked word by word
+for positions side by side, reading positions only from the blocks that
+hold those documents; what it finds is kept like a term's postings.
 
 >>> import numpy as np
 >>> top(np.array([1.0, 3.0, 3.0, 2.0]), np.array([True, True, True, False]), 2).tolist()
@@ -20,6 +21,7 @@ scores them, and what it finds is kept like a term's postings.
 """
 
 import threading
+from functools import reduce
 
 import numpy as np
 from whoosh import query as wq
@@ -154,11 +156,54 @@ class Ranker:
         if isinstance(query, wq.Not):
             sub_matched, _ = self.evaluate(searcher, query.query)
             return ~sub_matched, np.zeros(self.size)
-        if isinstance(query, wq.Phrase):  # kept like a term's postings: translations repeat across queries
-            key = ("phrase", query.fieldname, tuple(query.words), query.slop)
-            unboosted = wq.Phrase(query.fieldname, query.words, slop=query.slop)
-            return self._dense(self._cached(key, lambda: self._by_whoosh(searcher, unboosted)), query.boost)
+        if isinstance(query, wq.Phrase) and query.slop == 1:  # kept like a term's postings
+            key = ("phrase", query.fieldname, tuple(query.words))
+            return self._dense(self._cached(key, lambda: self._phrase(searcher, query)), query.boost)
         return self._dense(self._by_whoosh(searcher, query))
+
+    def _phrase(self, searcher, query: wq.Phrase) -> tuple[np.ndarray, np.ndarray]:
+        """The documents where the words stand side by side, in order, each scored as Whoosh's
+        phrase matcher scores it: the sum of its words' scores."""
+        field, words = query.fieldname, query.words
+        postings = [self.postings(searcher, field, word) for word in words]
+        docs = reduce(np.intersect1d, [ids for ids, _ in postings])
+        if len(docs) and len(words) > 1:
+            places = [self._positions(searcher, field, word, docs) for word in words]
+            docs = docs[[any(all(p + k in word_places[i] for k, word_places in enumerate(places[1:], 1))
+                             for p in places[0][i]) for i in range(len(docs))]]
+        scores = sum(word_scores[np.searchsorted(ids, docs)] for ids, word_scores in postings)
+        return docs, scores if len(docs) else np.zeros(0)
+
+    def _positions(self, searcher, field: str, word: str, docs: np.ndarray) -> list[set[int]]:
+        """The positions of `word` in each of `docs` (which all contain it), read only from
+        the blocks that hold them."""
+        btext = searcher.schema[field].to_bytes(word)
+        decode = searcher.schema[field].format.decode_positions
+        found = []
+        for leaf, offset in searcher.leaf_searchers():
+            reader = leaf.reader()
+            local = docs[(docs >= offset) & (docs < offset + reader.doc_count_all())] - offset
+            if not len(local):
+                continue
+            matcher = reader.postings(field, btext)
+            at = 0  # the next of `local` to find
+            while at < len(local):
+                if not isinstance(matcher, W3LeafMatcher):  # kept in memory: no blocks to skip
+                    matcher.skip_to(local[at])
+                    found.append(set(decode(matcher.value())))
+                    at += 1
+                    continue
+                if local[at] > matcher._maxid:
+                    matcher._next_block()  # its data is never read
+                    continue
+                if matcher._data is None:
+                    matcher._read_data()
+                block_ids = np.cumsum(matcher._data[0])
+                values = matcher._data[2]
+                inside = local[at:][local[at:] <= matcher._maxid]
+                found += [set(decode(values[i])) for i in np.searchsorted(block_ids, inside).tolist()]
+                at += len(inside)
+        return found
 
     def _dense(self, postings: tuple[np.ndarray, np.ndarray], boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
         ids, scores = postings
