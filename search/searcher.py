@@ -110,6 +110,8 @@ class Generation:
     def __init__(self, name, searcher):
         self.name = name
         self.ranker = Ranker(searcher)
+        for scored in ("title", "text", "exact"):  # read now, so that a server's workers share them
+            self.ranker.lengths(searcher, scored)
         self.in_lang = {}  # lang -> which documents are in it, a slot per document
         for lang in LANGS:
             self.in_lang[lang] = np.zeros(self.ranker.size, dtype=bool)
