@@ -20,6 +20,7 @@ hold those documents; what it finds is kept like a term's postings.
 [1, 2]
 """
 
+import heapq
 import threading
 from functools import reduce
 
@@ -29,6 +30,9 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import bm25
 
 CACHED_BYTES = 96 * 2**20  # postings kept per generation, as arrays
+PRELOADED_BYTES = 64 * 2**20  # of them read before the first search (see Ranker.preload)
+PRELOADED_TERMS = 8192  # at most
+_POSTING_BYTES = 16  # a document number and a score
 
 
 class Ranker:
@@ -84,6 +88,24 @@ class Ranker:
     def postings(self, searcher, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """A term's documents and their BM25F scores (before boosts)."""
         return self._cached((field, text), lambda: self._read(searcher, field, text))
+
+    def preload(self, searcher, fields: tuple[str, ...], budget: int = PRELOADED_BYTES) -> int:
+        """Read the longest posting lists of `fields` first, until `budget` bytes are held.
+
+        Those are the terms whose first reading costs a search most (a few
+        milliseconds each), and the terms searches meet most: common words,
+        and the translations and names that expansions add.  Returns the bytes read.
+        """
+        reader = searcher.reader()
+        longest = heapq.nlargest(PRELOADED_TERMS, ((info.doc_frequency(), field, term)
+                                                   for field in fields for term, info in reader.iter_field(field)))
+        held = 0
+        for count, field, term in longest:
+            if held + count * _POSTING_BYTES > budget:
+                break
+            ids, scores = self.postings(searcher, field, term.decode("utf-8"))
+            held += ids.nbytes + scores.nbytes
+        return held
 
     def _cached(self, key, read) -> tuple[np.ndarray, np.ndarray]:
         with self._lock:

@@ -37,6 +37,7 @@ EXACT_BOOST = 1.5  # the word as typed beats another word with the same stem
 LANGS = ("en", "ar")
 SORTS = ("relevance", "date")
 MAX_LIMIT = 100
+RANKED = ("title", "text", "exact")  # the fields searches score
 CACHED_EXPANSIONS = 4096  # queries' words, with their switches
 CACHED_SUGGESTIONS = 4096  # unknown words
 
@@ -110,7 +111,7 @@ class Generation:
     def __init__(self, name, searcher):
         self.name = name
         self.ranker = Ranker(searcher)
-        for scored in ("title", "text", "exact"):  # read now, so that a server's workers share them
+        for scored in RANKED:  # read now, so that a server's workers share them
             self.ranker.lengths(searcher, scored)
         self.in_lang = {}  # lang -> which documents are in it, a slot per document
         for lang in LANGS:
@@ -145,13 +146,15 @@ class Engine:
 
     def warm_up(self) -> None:
         """Load what the first search would otherwise wait for: the dictionary, the gazetteer,
-        each language's articles.  A server calls this before it forks, so its workers share them."""
+        each language's articles, the longest posting lists (a few seconds on the shared corpus).
+        A server calls this before it forks, so its workers share them."""
         dictionary.load()
         gazetteer.default()
         gen = index.generation_dir(self.index_dir)
         try:
-            with index.open_index(self.index_dir).searcher() as searcher:  # closed here: a worker
-                self._shared(gen, searcher)  # must not share the open files of its parent
+            # Closed here: a worker must not share the open files of its parent.
+            with index.open_index(self.index_dir).searcher() as searcher:
+                self._shared(gen, searcher).ranker.preload(searcher, RANKED)
         except index.IndexError_:
             pass  # the first search reports it
         # What is loaded now stays out of the collector's sight (and, after a fork, shared),

@@ -132,3 +132,13 @@ def test_blocks_reads_a_matcher_of_postings_kept_in_memory():
     """A W3 codec with an inline limit keeps a rare term's postings in its entry, as a ListMatcher."""
     found = list(_blocks(ListMatcher([3, 8], [1.0, 2.5])))
     assert [(ids.tolist(), weights.tolist()) for ids, weights in found] == [([3, 8], [1.0, 2.5])]
+
+
+def test_preload_reads_the_longest_posting_lists_within_its_budget(searcher):
+    ranker = Ranker(searcher)
+    reader = searcher.reader()
+    longest = max((info.doc_frequency(), term) for term, info in reader.iter_field("text"))
+    held = ranker.preload(searcher, ("text",), budget=longest[0] * 16)
+    assert held == longest[0] * 16
+    assert list(ranker._postings) == [("text", longest[1].decode())]
+    assert ranker.preload(searcher, ("text",), budget=0) == 0
