@@ -37,6 +37,12 @@ COMPRESS_FROM = 512  # bytes of pickle: a shorter block is written as it is (the
 _INT = struct.Struct("!i")  # a block's length, as StructFile.write_int writes it
 _FLOAT = struct.Struct("!f")
 _TERM_INFO = W3TermInfo._struct
+# A block's data is pickled with protocol 4, not Whoosh's 2: protocol 2 has no
+# bytes type and writes each posting's value as a call to _codecs.encode on a
+# str, three times as long and many times slower to write and to read.  The
+# reader's pickle.loads reads either.  Each value itself stays as
+# formats.Positions makes it, since the reader hands it on as it is.
+DATA_PROTOCOL = 4
 
 
 class SegmentBuilder:
@@ -174,7 +180,7 @@ def _one_posting(doc: int, weight: float, value: bytes, length: int | None, fixe
         values = (value,)
     else:
         values = None if fixed == 0 else value
-    data = dumps(((doc,), None if weight32 == 1.0 else weight32, values), 2)
+    data = dumps(((doc,), None if weight32 == 1.0 else weight32, values), DATA_PROTOCOL)
     compression = COMPRESSION if len(data) >= COMPRESS_FROM else 0
     if compression:
         data = _compress(data)
@@ -241,7 +247,7 @@ def _postings(ids: list, weights: list, values: list, lengths: list | None,
             deltas = (block_ids[0],)
         else:
             deltas = tuple(map(sub, block_ids, [0] + block_ids))
-        data = dumps((deltas, mini_weights, mini_values), 2)
+        data = dumps((deltas, mini_weights, mini_values), DATA_PROTOCOL)
         compression = COMPRESSION if len(data) >= COMPRESS_FROM else 0
         if compression:
             data = _compress(data)
