@@ -37,6 +37,9 @@ COMPRESS_FROM = 512  # bytes of pickle: a shorter block is written as it is (the
 _INT = struct.Struct("!i")  # a block's length, as StructFile.write_int writes it
 _FLOAT = struct.Struct("!f")
 _TERM_INFO = W3TermInfo._struct
+_LENGTHS = struct.Struct("!ii")  # a term table record's key and value lengths, as filetables writes them
+# Posting lists' bytes, or terms, gathered before they are written in one go.
+WRITE_CHUNK, WRITE_TERMS = 1 << 22, 10_000
 # A block's data is pickled with protocol 4, not Whoosh's 2: protocol 2 has no
 # bytes type and writes each posting's value as a call to _codecs.encode on a
 # str, three times as long and many times slower to write and to read.  The
@@ -150,26 +153,54 @@ class SegmentBuilder:
         fixed = field.format.fixed_value_size()
         whoosh_made = name not in Terms.__dataclass_fields__
         offset = postfile.tell()
+        chunks, held, entries = [], 0, []
         for term in sorted(postings):
             flat = postings[term]
-            ids = flat[0::3]
-            if whoosh_made:
-                weights, tbytes = flat[1::3], term
+            tbytes = term if whoosh_made else term.encode("utf-8")
+            if len(flat) == 3:  # most terms: a word that one document has
+                doc, freq, value = flat
+                length = rounded[doc] if rounded is not None else None
+                data, info = _one_posting(doc, freq if whoosh_made else freq * boost, value, length, fixed, offset)
             else:
-                weights, tbytes = [freq * boost for freq in flat[1::3]], term.encode("utf-8")
-            values = flat[2::3]
-            if len(ids) == 1:  # most terms: a word that one document has
-                length = rounded[ids[0]] if rounded is not None else None
-                data, info = _one_posting(ids[0], weights[0], values[0], length, fixed, offset)
-            else:
+                ids = flat[0::3]
+                weights = flat[1::3] if whoosh_made else [freq * boost for freq in flat[1::3]]
                 lens = list(map(rounded.__getitem__, ids)) if rounded is not None else None
-                data, info = _postings(ids, weights, values, lens, fixed)
+                data, info = _postings(ids, weights, flat[2::3], lens, fixed)
                 info.set_extent(offset, len(data))
                 info = info.to_bytes()
-            postfile.write(data)
+            chunks.append(data)
+            held += len(data)
             offset += len(data)
-            tindex.add(key_prefix + tbytes, info)
+            entries.append((key_prefix + tbytes, info))
+            if held >= WRITE_CHUNK or len(entries) >= WRITE_TERMS:
+                postfile.write(b"".join(chunks))
+                _add_terms(tindex, entries)
+                chunks, held, entries = [], 0, []
+        postfile.write(b"".join(chunks))
+        _add_terms(tindex, entries)
         fieldwriter.finish_field()
+
+
+def _add_terms(tindex, entries: list) -> None:
+    """What tindex.add (whoosh.filedb.filetables.OrderedHashWriter) does for each (key, term info), in one write.
+
+    The keys are in order already, as `add` requires; the file is the same.
+    """
+    if not entries:
+        return
+    dbfile, hashfn, buckets, index = tindex.dbfile, tindex.hashfn, tindex.buckets, tindex.index
+    at = dbfile.tell()
+    records, places = [], []
+    for key, value in entries:
+        places.append(at)
+        h = hashfn(key)
+        buckets[h & 255].append((h, at))
+        record = _LENGTHS.pack(len(key), len(value)) + key + value
+        records.append(record)
+        at += len(record)
+    index.extend(places)
+    dbfile.write(b"".join(records))
+    tindex.lastkey = entries[-1][0]
 
 
 def _one_posting(doc: int, weight: float, value: bytes, length: int | None, fixed: int | None,
