@@ -7,6 +7,7 @@ ArabicStemmer (Larkey, Ballesteros and Connell's "light10").
 ('الاسد', 'قرم', 'سويسر')
 """
 
+import re
 import unicodedata
 from pyarabic import araby
 
@@ -46,8 +47,12 @@ STOP_WORDS = frozenset(
 )
 
 
+# Presentation forms (U+FB50-U+FEFF), found by the regular expression engine: no Python loop per letter.
+_PRESENTATION_FORMS = re.compile("[\uFB50-\uFEFF]")
+
+
 def normalize(word: str) -> str:
-    if any(0xFB50 <= ord(ch) <= 0xFEFF for ch in word):
+    if _PRESENTATION_FORMS.search(word):
         word = unicodedata.normalize("NFKC", word)  # presentation forms: ﻻ to لا
     return word.translate(_TABLE)
 

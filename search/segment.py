@@ -20,6 +20,7 @@ the other fields are analysed by Whoosh as usual.
 import struct
 import zlib
 from array import array
+from functools import lru_cache
 from operator import sub
 from pickle import dumps
 
@@ -37,6 +38,17 @@ COMPRESS_FROM = 512  # bytes of pickle: a shorter block is written as it is (the
 _INT = struct.Struct("!i")  # a block's length, as StructFile.write_int writes it
 _FLOAT = struct.Struct("!f")
 _TERM_INFO = W3TermInfo._struct
+# length_to_byte of a document's rounded length: one of the 256 lengths a byte stands for.
+_length_byte = lru_cache(maxsize=None)(length_to_byte)
+_LENGTHS = struct.Struct("!ii")  # a term table record's key and value lengths, as filetables writes them
+# Posting lists' bytes, or terms, gathered before they are written in one go.
+WRITE_CHUNK, WRITE_TERMS = 1 << 22, 10_000
+# A block's data is pickled with protocol 4, not Whoosh's 2: protocol 2 has no
+# bytes type and writes each posting's value as a call to _codecs.encode on a
+# str, three times as long and many times slower to write and to read.  The
+# reader's pickle.loads reads either.  Each value itself stays as
+# formats.Positions makes it, since the reader hands it on as it is.
+DATA_PROTOCOL = 4
 
 
 class SegmentBuilder:
@@ -144,26 +156,52 @@ class SegmentBuilder:
         fixed = field.format.fixed_value_size()
         whoosh_made = name not in Terms.__dataclass_fields__
         offset = postfile.tell()
+        chunks, held, entries = [], 0, []
         for term in sorted(postings):
             flat = postings[term]
-            ids = flat[0::3]
-            if whoosh_made:
-                weights, tbytes = flat[1::3], term
+            tbytes = term if whoosh_made else term.encode("utf-8")
+            if len(flat) == 3:  # most terms: a word that one document has
+                doc, freq, value = flat
+                length = rounded[doc] if rounded is not None else None
+                data, info = _one_posting(doc, freq if whoosh_made else freq * boost, value, length, fixed, offset)
             else:
-                weights, tbytes = [freq * boost for freq in flat[1::3]], term.encode("utf-8")
-            values = flat[2::3]
-            if len(ids) == 1:  # most terms: a word that one document has
-                length = rounded[ids[0]] if rounded is not None else None
-                data, info = _one_posting(ids[0], weights[0], values[0], length, fixed, offset)
-            else:
+                ids = flat[0::3]
+                weights = flat[1::3] if whoosh_made else [freq * boost for freq in flat[1::3]]
                 lens = list(map(rounded.__getitem__, ids)) if rounded is not None else None
-                data, info = _postings(ids, weights, values, lens, fixed)
-                info.set_extent(offset, len(data))
-                info = info.to_bytes()
-            postfile.write(data)
+                data, info = _postings(ids, weights, flat[2::3], lens, fixed, offset)
+            chunks.append(data)
+            held += len(data)
             offset += len(data)
-            tindex.add(key_prefix + tbytes, info)
+            entries.append((key_prefix + tbytes, info))
+            if held >= WRITE_CHUNK or len(entries) >= WRITE_TERMS:
+                postfile.write(b"".join(chunks))
+                _add_terms(tindex, entries)
+                chunks, held, entries = [], 0, []
+        postfile.write(b"".join(chunks))
+        _add_terms(tindex, entries)
         fieldwriter.finish_field()
+
+
+def _add_terms(tindex, entries: list) -> None:
+    """What tindex.add (whoosh.filedb.filetables.OrderedHashWriter) does for each (key, term info), in one write.
+
+    The keys are in order already, as `add` requires; the file is the same.
+    """
+    if not entries:
+        return
+    dbfile, hashfn, buckets, index = tindex.dbfile, tindex.hashfn, tindex.buckets, tindex.index
+    at = dbfile.tell()
+    records, places = [], []
+    for key, value in entries:
+        places.append(at)
+        h = hashfn(key)
+        buckets[h & 255].append((h, at))
+        record = _LENGTHS.pack(len(key), len(value)) + key + value
+        records.append(record)
+        at += len(record)
+    index.extend(places)
+    dbfile.write(b"".join(records))
+    tindex.lastkey = entries[-1][0]
 
 
 def _one_posting(doc: int, weight: float, value: bytes, length: int | None, fixed: int | None,
@@ -174,11 +212,11 @@ def _one_posting(doc: int, weight: float, value: bytes, length: int | None, fixe
         values = (value,)
     else:
         values = None if fixed == 0 else value
-    data = dumps(((doc,), None if weight32 == 1.0 else weight32, values), 2)
+    data = dumps(((doc,), None if weight32 == 1.0 else weight32, values), DATA_PROTOCOL)
     compression = COMPRESSION if len(data) >= COMPRESS_FROM else 0
     if compression:
         data = _compress(data)
-    size = length_to_byte(length)
+    size = _length_byte(length)
     head = dumps((1, doc, weight, compression, size, size), 2)
     block = WHOOSH3_HEADER_MAGIC + _INT.pack(-len(head) - len(data)) + head + data
     # W3TermInfo.to_bytes: flags, total weight, documents, lengths, greatest weight, first and last document.
@@ -193,40 +231,30 @@ def _compress(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
-def _postings(ids: list, weights: list, values: list, lengths: list | None,
-              fixed: int | None) -> tuple[bytes, W3TermInfo]:
-    """One term's posting list as whoosh.codec.whoosh3.W3PostingsWriter lays it out, in blocks, and its statistics.
+def _postings(ids: list, weights: list, values: list, lengths: list | None, fixed: int | None,
+              offset: int) -> tuple[bytes, bytes]:
+    """One term's posting list as whoosh.codec.whoosh3.W3PostingsWriter lays it out, in blocks, and its term info's bytes.
 
     One difference: a block whose pickle is short is not compressed (its
     header says so, and the reader follows it).  zlib makes a few dozen
     bytes no smaller, and most terms are that short; compressing them took
     a fifth of writing a segment, and decompressing them costs every search.
     """
-    info = W3TermInfo()
     out = [WHOOSH3_HEADER_MAGIC]
     count = len(ids)
+    total = 0  # the weights' sum, added block by block as W3TermInfo.add_block adds it
     for at in range(0, count, BLOCK):
         if count <= BLOCK:
             block_ids, block_weights, block_values = ids, weights, values
         else:
             block_ids, block_weights, block_values = ids[at:at + BLOCK], weights[at:at + BLOCK], values[at:at + BLOCK]
         stored = array("f", block_weights)  # as Whoosh keeps them: 32 bits
-        max_weight = max(block_weights)
+        total += sum(stored)
         if lengths is None:
             min_length, max_length = None, 0
         else:
             block_lengths = lengths if count <= BLOCK else lengths[at:at + BLOCK]
             min_length, max_length = min(block_lengths), max(block_lengths)
-        # The term's statistics, as W3TermInfo.add_block gathers them.
-        info._weight += sum(stored)
-        info._df += len(block_ids)
-        info._minlength = min_length if info._minlength is None else min(info._minlength, min_length)
-        info._maxlength = max(info._maxlength, max_length)
-        info._maxweight = max(info._maxweight, max_weight)
-        if info._minid is None:
-            info._minid = block_ids[0]
-        info._maxid = block_ids[-1]
-
         if stored.count(stored[0]) == len(stored):
             mini_weights = None if stored[0] == 1.0 else stored[0]
         else:
@@ -241,12 +269,19 @@ def _postings(ids: list, weights: list, values: list, lengths: list | None,
             deltas = (block_ids[0],)
         else:
             deltas = tuple(map(sub, block_ids, [0] + block_ids))
-        data = dumps((deltas, mini_weights, mini_values), 2)
+        data = dumps((deltas, mini_weights, mini_values), DATA_PROTOCOL)
         compression = COMPRESSION if len(data) >= COMPRESS_FROM else 0
         if compression:
             data = _compress(data)
-        head = dumps((len(block_ids), block_ids[-1], max_weight, compression,
-                      length_to_byte(min_length), length_to_byte(max_length)), 2)
+        head = dumps((len(block_ids), block_ids[-1], max(block_weights), compression,
+                      _length_byte(min_length), _length_byte(max_length)), 2)
         size = len(head) + len(data)
         out += (_INT.pack(-size if at + BLOCK >= count else size), head, data)
-    return b"".join(out), info
+    data = b"".join(out)
+    # W3TermInfo.to_bytes of the statistics W3TermInfo.add_block gathers, block by block, from its starting values.
+    if lengths is None:
+        min_byte = max_byte = 0
+    else:
+        min_byte, max_byte = _length_byte(min(lengths)), _length_byte(max(0, max(lengths)))
+    info = _TERM_INFO.pack(0, total, count, min_byte, max_byte, max(0, max(weights)), ids[0], ids[-1])
+    return data, info + pack_long(offset) + pack_int(len(data))
