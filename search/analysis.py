@@ -25,13 +25,18 @@ from search.script import ARABIC, script_of
 _MARKS = "\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u200c\u200d"
 _LETTER = rf"(?:[^\W_]|[{_MARKS}])"
 WORD = re.compile(rf"{_LETTER}+(?:['\u2019\-]{_LETTER}+)*")
-# The same tokens, five times faster, in a text whose "_" are spaces: one class per letter, no alternation.
-_UNDERSCORELESS_WORD = re.compile(rf"[\w{_MARKS}]+(?:['\u2019\-][\w{_MARKS}]+)*")
+# WORD's tokens, several times faster, in a text whose "_" are made "\0" (no letter, space or
+# punctuation): one character class per letter, no alternation.
+UNDERSCORELESS_WORD = re.compile(rf"[\w{_MARKS}]+(?:['\u2019\-][\w{_MARKS}]+)*")
+
+
+def without_underscores(text: str) -> str:
+    return text.replace("_", "\0")
 
 
 def find_words(text: str) -> list[str]:
     """WORD.findall(text), faster."""
-    return _UNDERSCORELESS_WORD.findall(text.replace("_", " "))
+    return UNDERSCORELESS_WORD.findall(without_underscores(text))
 
 STEM, EXACT = 0, 1
 

@@ -21,14 +21,17 @@ from operator import itemgetter
 from typing import NamedTuple
 
 from search import names
-from search.analysis import _LETTER, _SENTENCE_ENDS, WORD, _is_code, word_forms
+from search.analysis import (_LETTER, _SENTENCE_ENDS, UNDERSCORELESS_WORD, WORD, _is_code,
+                             without_underscores, word_forms)
 from search.sound import NEVER, PARTICLES, may_be_name, name_rule, name_terms, particle_terms
 
 # A word, and the sentence-ending character before it (past spaces and
 # tabs) when there is one: the test of `analysis._starts_sentence` done by
 # the regular expression engine.  A text is read with "\n" in front, so its
 # first word opens a sentence, as it does for the analysers.
-_FOUND = re.compile("(?:([" + re.escape("".join(sorted(_SENTENCE_ENDS))) + "])[ \t]*)?(" + WORD.pattern + ")")
+# (WORD's faster twin, so the text's "_" are made "\0" first.)
+_FOUND = re.compile("(?:([" + re.escape("".join(sorted(_SENTENCE_ENDS))) + "])[ \t]*)?("
+                    + UNDERSCORELESS_WORD.pattern + ")")
 
 _PARTICLE = itemgetter(3)  # WordInfo.particle, for map()
 
@@ -104,7 +107,7 @@ def words(text: str) -> list[tuple[str, str]]:
     """
     if "-" in text:
         text = _unhyphenate(text)
-    return _FOUND.findall("\n" + text)
+    return _FOUND.findall("\n" + without_underscores(text))
 
 
 @dataclass

@@ -41,6 +41,7 @@ def by_analysers(title: str, text: str) -> Terms:
         pytest.param("", "", id="empty"),
         pytest.param("   ", "  Merkel  ", id="leading spaces open a sentence"),
         pytest.param("-", ", Merkel -Putin", id="a comma is no sentence end"),
+        pytest.param("", "talks._Merkel met", id="an underscore keeps a word from opening a sentence"),
     ],
 )
 def test_same_terms_as_the_analysers(title, text):
@@ -66,8 +67,8 @@ def test_same_terms_on_any_text(title, text):
     assert document_terms(title, text) == by_analysers(title, text)
 
 
-# Hyphens, apostrophes, digits of every kind and sentence ends, packed close together.
-TRICKY = st.text(alphabet="aBz1²٣بـ\u064e-'\u2019 .,\n\t(", max_size=40)
+# Hyphens, apostrophes, underscores, digits of every kind and sentence ends, packed close together.
+TRICKY = st.text(alphabet="aBz1²٣بـ\u064e-'\u2019 .,\n\t(_", max_size=40)
 
 
 @settings(max_examples=500, deadline=None)
