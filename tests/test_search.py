@@ -187,3 +187,17 @@ def test_warm_up_loads_the_generation_and_puts_it_out_of_the_collectors_sight(in
     finally:
         gc.unfreeze()
         gc.set_threshold(*thresholds)
+
+
+def test_did_you_mean_is_the_same_over_one_segment_or_several(monkeypatch, tmp_path):
+    from search import parallel
+    from tests.synthetic import write_corpus
+
+    write_corpus(tmp_path / "corpus", 200)
+    index.build(tmp_path / "corpus", tmp_path / "one")
+    monkeypatch.setattr(parallel, "SEGMENT_CHARS", 10_000)
+    index.build(tmp_path / "corpus", tmp_path / "several")
+    one, several = Engine(tmp_path / "one"), Engine(tmp_path / "several")
+    assert len(several._searcher()[0].leaf_searchers()) > len(one._searcher()[0].leaf_searchers())
+    for typo in ("Putn", "Lavrof", "Holande", "بوتن", "ceasfire", "Aleppp"):
+        assert one.search(typo).suggestion == several.search(typo).suggestion is not None
