@@ -111,8 +111,20 @@ def latency(args: dict) -> dict:
     return {"queries": out}
 
 
+def _go(barrier: Path, k: int, timeout: float = 600) -> float:
+    """Say this worker is ready, and wait for the time at which all start (`bench.load._direct` writes it)."""
+    (barrier / f"ready-{k}").touch()
+    go, deadline = barrier / "go", time.monotonic() + timeout
+    while not go.exists() or not go.read_text():
+        if time.monotonic() > deadline:
+            raise TimeoutError("no signal to start")
+        time.sleep(0.05)
+    return float(go.read_text())
+
+
 def direct(args: dict) -> dict:
-    """Call Engine.search in a loop from `start_at` for `seconds`, as one of `workers` server processes would.
+    """Call Engine.search in a loop for `seconds`, as one of `workers` server processes would,
+    once every worker has warmed up (so a slow warm-up cannot eat the measured time).
 
     Warmed like a server, with the same queries; then worker k of n takes
     the measured queries k, k+n, k+2n..., so the workers together send them
@@ -126,13 +138,14 @@ def direct(args: dict) -> dict:
     k, n = args.get("worker", 0), args.get("workers", 1)
     if hasattr(engine, "warm_up"):
         engine.warm_up()  # as the server does before it forks
-    warm_until = min(time.time() + args.get("warmup_seconds", 3), args["start_at"])
+    start_at = _go(Path(args["barrier"]), k)
+    warm_until = min(time.time() + args.get("warmup_seconds", 3), start_at)
     for i in itertools.count(k, n):
         if time.time() >= warm_until:
             break
         engine.search(warm[i % len(warm)])
-    time.sleep(max(0.0, args["start_at"] - time.time()))
-    began, cpu, deadline = time.time(), time.process_time(), args["start_at"] + args["seconds"]
+    time.sleep(max(0.0, start_at - time.time()))
+    began, cpu, deadline = time.time(), time.process_time(), start_at + args["seconds"]
     latencies = []
     for i in itertools.count(k, n):
         if time.time() >= deadline:

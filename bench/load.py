@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -166,12 +167,19 @@ def _direct(index_dir: Path, queries_file: Path, seconds: float, warmup: float, 
             say) -> dict:
     """`workers` processes calling Engine.search in a loop, warmed and measured as a server is."""
     say(f"web: {workers} processes calling Engine.search directly")
-    start_at = time.time() + 5 + warmup
-    children = [start_step("direct", {"index": str(index_dir), "queries": str(queries_file), "start_at": start_at,
-                                      "seconds": seconds, "warmup_seconds": warmup, "worker": k, "workers": workers},
-                           log)
-                for k in range(workers)]
-    results = [finish_step(child, "direct calls") for child in children]
+    with tempfile.TemporaryDirectory() as barrier:
+        children = [start_step("direct", {"index": str(index_dir), "queries": str(queries_file), "barrier": barrier,
+                                          "seconds": seconds, "warmup_seconds": warmup, "worker": k,
+                                          "workers": workers}, log)
+                    for k in range(workers)]
+        # Each loads the index its own way first (a server's warm-up takes seconds); all start together.
+        while not all((Path(barrier) / f"ready-{k}").exists() for k in range(workers)):
+            if any(child.poll() is not None for child in children):
+                break  # one died: finish_step says so
+            time.sleep(0.1)
+        (Path(barrier) / "go.tmp").write_text(str(time.time() + warmup + 0.5))
+        os.replace(Path(barrier) / "go.tmp", Path(barrier) / "go")
+        results = [finish_step(child, "direct calls") for child in children]
     return {"requests": sum(r["requests"] for r in results), "rps": sum(r["requests"] / r["seconds"] for r in results),
             "cpu": sum(r["cpu_seconds"] for r in results), "ms": [ms for r in results for ms in r["ms"]]}
 

@@ -68,14 +68,14 @@ def goals(report: dict) -> list[dict]:
         found.append({"goal": f"query p99 < 5× our p50 ({full})", "measured": f"{spread:.1f}×", "met": spread < 5})
     web = report.get("web", {})
     api8 = [c for c in web.get("cells", []) if c["endpoint"] == "/api/search" and c["clients"] == 8]
-    if api8 and web.get("direct"):
-        # Judged per CPU-second, which other tenants of a shared machine do not move;
-        # requests per second are shown beside it.
+    if api8 and web.get("direct", {}).get("rps"):
+        # Judged by requests per second, as the goal says; the share per CPU-second, which other
+        # tenants of a shared machine do not move, is shown beside it.
         cell = api8[0]
-        share = cell.get("of_direct_cpu") or cell["rps"] / web["direct"]["rps"]
-        found.append({"goal": "web /api/search at 8 clients ≥ 80% of direct calls (per CPU-second)",
-                      "measured": f"{share:.0%} (requests/s: {cell['rps'] / web['direct']['rps']:.0%})",
-                      "met": share >= 0.8})
+        share = cell["rps"] / web["direct"]["rps"]
+        per_cpu = f"; per CPU-second: {cell['of_direct_cpu']:.0%}" if cell.get("of_direct_cpu") else ""
+        found.append({"goal": "web /api/search at 8 clients ≥ 80% of direct calls (requests/s)",
+                      "measured": f"{share:.0%}{per_cpu}", "met": share >= 0.8})
     return found
 
 

@@ -290,9 +290,9 @@ def _report(**changes) -> dict:
         pytest.param({"web": {"cells": [{"endpoint": "/api/search", "clients": 8, "rps": 70.0}],
                               "direct": {"rps": 100.0}}}, "web", False, id="web 70%"),
         pytest.param({"web": {"cells": [{"endpoint": "/api/search", "clients": 8, "rps": 50.0, "of_direct_cpu": 0.95}],
-                              "direct": {"rps": 100.0}}}, "web", True, id="web judged per CPU-second"),
+                              "direct": {"rps": 100.0}}}, "web", False, id="web judged by requests/s"),
         pytest.param({"web": {"cells": [{"endpoint": "/api/search", "clients": 8, "rps": 95.0, "of_direct_cpu": 0.7}],
-                              "direct": {"rps": 100.0}}}, "web", False, id="web costly per CPU-second"),
+                              "direct": {"rps": 100.0}}}, "web", True, id="web per CPU-second shown only"),
     ],
 )
 def test_goals(changes, goal, met):
@@ -337,3 +337,9 @@ def test_a_run_on_a_given_jsonl_file(tmp_path):
     assert found["update"] == [] and "generated corpus" in found["update_notes"][0]
     assert "web" not in found and {row["engine"] for row in found["latency"]} == {"ours", "naive"}
     assert source.read_text(encoding="utf-8").count("\n") == 12  # the given corpus is left as it was
+
+
+def test_no_web_goal_is_judged_when_the_direct_calls_measured_nothing():
+    found = report.goals(_report(web={"cells": [{"endpoint": "/api/search", "clients": 8, "rps": 70.0}],
+                                      "direct": {"rps": 0.0}}))
+    assert not [g for g in found if "web" in g["goal"]] and found
