@@ -21,13 +21,14 @@ hold those documents; what it finds is kept like a term's postings.
 """
 
 import heapq
-import threading
 from functools import reduce
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.scoring import bm25
+
+from search.cache import Lru
 
 CACHED_BYTES = 96 * 2**20  # postings kept per generation, as arrays
 PRELOADED_BYTES = 64 * 2**20  # of them read before the first search (see Ranker.preload)
@@ -50,9 +51,8 @@ class Ranker:
                 for docnum in range(reader.doc_count_all()):
                     self.live[offset + docnum] = not reader.is_deleted(docnum)
         self._lengths: dict[str, np.ndarray] = {}
-        self._postings: dict = {}  # (field, text) -> (docnums, scores); insertion order is age
-        self._bytes = 0
-        self._lock = threading.Lock()
+        # (field, text) or ("phrase", field, words) -> (docnums, scores)
+        self._postings = Lru(CACHED_BYTES, weight=lambda found: found[0].nbytes + found[1].nbytes)
         self._date_rank = None
 
     # --- per-document data -------------------------------------------------
@@ -87,7 +87,7 @@ class Ranker:
 
     def postings(self, searcher, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """A term's documents and their BM25F scores (before boosts)."""
-        return self._cached((field, text), lambda: self._read(searcher, field, text))
+        return self._postings.get((field, text), lambda: self._read(searcher, field, text))
 
     def preload(self, searcher, fields: tuple[str, ...], budget: int = PRELOADED_BYTES) -> int:
         """Read the longest posting lists of `fields` first, until `budget` bytes are held.
@@ -106,22 +106,6 @@ class Ranker:
             ids, scores = self.postings(searcher, field, term.decode("utf-8"))
             held += ids.nbytes + scores.nbytes
         return held
-
-    def _cached(self, key, read) -> tuple[np.ndarray, np.ndarray]:
-        with self._lock:
-            found = self._postings.pop(key, None)
-            if found is not None:
-                self._postings[key] = found  # now the youngest
-                return found
-        found = read()
-        with self._lock:
-            if key not in self._postings:
-                self._postings[key] = found
-                self._bytes += found[0].nbytes + found[1].nbytes
-            while self._bytes > CACHED_BYTES and len(self._postings) > 1:
-                old_ids, old_scores = self._postings.pop(next(iter(self._postings)))
-                self._bytes -= old_ids.nbytes + old_scores.nbytes
-        return found
 
     def _read(self, searcher, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         schema_field = searcher.schema[field]
@@ -180,7 +164,7 @@ class Ranker:
             return ~sub_matched, np.zeros(self.size)
         if isinstance(query, wq.Phrase) and query.slop == 1:  # kept like a term's postings
             key = ("phrase", query.fieldname, tuple(query.words))
-            return self._dense(self._cached(key, lambda: self._phrase(searcher, query)), query.boost)
+            return self._dense(self._postings.get(key, lambda: self._phrase(searcher, query)), query.boost)
         return self._dense(self._by_whoosh(searcher, query))
 
     def _phrase(self, searcher, query: wq.Phrase) -> tuple[np.ndarray, np.ndarray]:
