@@ -141,7 +141,7 @@ def _nearest(searcher, text: str, maxdist: int, prefix: int) -> list[str]:
     over several segments Whoosh computes the distance of every word with the prefix (up to
     365 ms for one word on the shared corpus in four segments)."""
     found = set()
-    for leaf, _ in searcher.leaf_searchers():  # each segment's reader skips through its words by automaton
+    for leaf, _ in searcher.leaf_searchers():
         found.update(leaf.reader().terms_within("exact", text, maxdist, prefix=prefix))
     if not found:
         return []

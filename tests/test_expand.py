@@ -38,7 +38,6 @@ def test_dictionary_allows(book, word, candidate, allowed):
     assert dictionary_allows(book, word, candidate) is allowed
 
 
-
 @pytest.mark.parametrize(
     "arabic, english, known",
     [
