@@ -275,6 +275,12 @@ def sound_keys(word: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+def forget_words() -> None:
+    """Empty the caches of words' readings and keys, which a build fills with every word of the corpus."""
+    for cached in (spellings, sound_keys, _spell_arabic, _spell_latin, _keys_of):
+        cached.cache_clear()
+
+
 # --- transliteration and similarity --------------------------------------------
 
 _READABLE = str.maketrans({"x": "sh", "K": "kh", "T": "th", "D": "dh", "Z": "z", WEAK: "a",

@@ -88,8 +88,8 @@ def trim_caches() -> None:
     They serve searching too (search/names.py), and a build fills them with
     every distinct word of the corpus, several times over: hundreds of megabytes.
     """
-    for cached in (word_forms, names.sound_keys, names.spellings):
-        cached.cache_clear()
+    word_forms.cache_clear()
+    names.forget_words()
 
 
 def forget_words() -> None:

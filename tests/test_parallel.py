@@ -108,3 +108,13 @@ def test_the_workers_leave_nothing_behind_in_the_generation(monkeypatch, corpus,
     build_with(monkeypatch, corpus, tmp_path / "index", 2)
     names = sorted(p.suffix or p.name for p in index.generation_dir(tmp_path / "index").iterdir())
     assert names == [".json", ".seg", ".seg", ".toc"]
+
+
+def test_a_workers_trim_empties_the_caches_of_readings_and_keys():
+    from search import names, terms
+
+    names.sound_keys("Gerasimov"), names.sound_keys("غيراسيموف")
+    caches = (names.spellings, names.sound_keys, names._spell_arabic, names._spell_latin, names._keys_of)
+    assert all(cache.cache_info().currsize for cache in caches)
+    terms.trim_caches()
+    assert not any(cache.cache_info().currsize for cache in caches)
