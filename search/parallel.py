@@ -2,7 +2,11 @@
 
 The parent has read the corpus already (it must, to settle duplicate ids in
 file order), so the workers are forked and find the documents in memory:
-nothing is pickled to them.  Each one labels its documents' languages,
+nothing is pickled to them.  The parent keeps the titles and texts in one
+UTF-8 buffer (`Articles`), not as a string each: a forked worker that
+reads a string writes its reference count, which copies the string's page
+out of the memory it shares with the parent, and by its last document each
+worker held a private copy of its half of the corpus.  Each one labels its documents' languages,
 analyses them (search.terms) and writes its own segments into the new
 generation (search.segment), a new one whenever it holds SEGMENT_CHARS of
 text, so memory does not grow with the corpus; it sends back only the
@@ -21,6 +25,8 @@ import multiprocessing
 import os
 import signal
 import traceback
+from array import array
+from dataclasses import replace
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable
@@ -28,6 +34,7 @@ from typing import Callable
 from whoosh.filedb.filestore import FileStorage
 
 from search import langid, terms
+from search.documents import Document
 from search.segment import SegmentBuilder
 
 MIN_RUN = 200  # documents: below this a process of its own costs more than it saves
@@ -38,6 +45,41 @@ REPORT_EVERY = 100  # documents between a worker's progress messages
 SEGMENT_CHARS = 20_000_000
 TRIM_EVERY = 1000  # documents between emptyings of the caches terms.word_info makes redundant
 INDEX_NAME = "MAIN"  # Whoosh's default, which open_dir looks for
+
+
+class Articles:
+    """Documents in reading order, their titles and texts kept as UTF-8 in one buffer.
+
+    `append` a document, then `articles[i]` gives it back whole.
+
+    >>> articles = Articles()
+    >>> articles.append(Document("a", "بوتين", "met Hollande", "a.txt"))
+    >>> articles[0].title, articles[0].text, articles.size(0), len(articles)
+    ('بوتين', 'met Hollande', 22, 1)
+    """
+
+    def __init__(self):
+        self._docs: list[Document] = []  # each without its title and text
+        self._buffer = bytearray()
+        self._ends = array("q", [0])  # document i's title ends at _ends[2i + 1], its text at _ends[2i + 2]
+
+    def append(self, doc: Document) -> None:
+        for part in (doc.title, doc.text):
+            self._buffer += part.encode("utf-8")
+            self._ends.append(len(self._buffer))
+        self._docs.append(replace(doc, title="", text=""))
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __getitem__(self, i: int) -> Document:
+        start, middle, end = self._ends[2 * i:2 * i + 3]
+        with memoryview(self._buffer) as view:
+            return replace(self._docs[i], title=str(view[start:middle], "utf-8"), text=str(view[middle:end], "utf-8"))
+
+    def size(self, i: int) -> int:
+        """The document's title and text, in UTF-8 bytes."""
+        return self._ends[2 * i + 2] - self._ends[2 * i]
 
 
 class WorkerFailed(RuntimeError):
@@ -68,7 +110,7 @@ def runs(sizes: list[int], count: int) -> list[range]:
     return [run for run in out if run]
 
 
-def index_documents(gen: Path, schema, docs: list, fields: Callable, progress: Callable | None = None):
+def index_documents(gen: Path, schema, docs: Articles, fields: Callable, progress: Callable | None = None):
     """Index `docs` into new segments of the generation at `gen`; returns (segments, each document's language).
 
     `fields(doc, lang)` gives a document's field values.  `progress(finished)`
@@ -78,7 +120,7 @@ def index_documents(gen: Path, schema, docs: list, fields: Callable, progress: C
     if not docs:
         return [], []
     # Weighed in UTF-8 bytes: an Arabic letter takes two, and costs nearly twice what a Latin one does to index.
-    sizes = [len(doc.title.encode("utf-8")) + len(doc.text.encode("utf-8")) for doc in docs]
+    sizes = [docs.size(i) for i in range(len(docs))]
     parts = runs(sizes, worker_count(len(docs)))
     context = multiprocessing.get_context("fork")
     workers, pipes = [], []
@@ -134,7 +176,7 @@ def _die_with_parent() -> None:
         pass
 
 
-def _work(pipe, gen: Path, schema, docs: list, part: range, fields: Callable) -> None:
+def _work(pipe, gen: Path, schema, docs: Articles, part: range, fields: Callable) -> None:
     _die_with_parent()
     # A build makes millions of small lists and tuples and keeps most of them
     # (the postings) until its segment is written, so the cyclic collector

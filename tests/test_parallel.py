@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
+from whoosh.filedb import compound
 
 from search import index, parallel
+from search.documents import Document
 from tests.conftest import build_corpus
 from tests.synthetic import write_corpus
 from tests.test_index import answers, meta, stored
@@ -108,6 +110,29 @@ def test_the_workers_leave_nothing_behind_in_the_generation(monkeypatch, corpus,
     build_with(monkeypatch, corpus, tmp_path / "index", 2)
     names = sorted(p.suffix or p.name for p in index.generation_dir(tmp_path / "index").iterdir())
     assert names == [".json", ".seg", ".seg", ".toc"]
+
+
+def test_articles_give_back_each_document_whole():
+    docs = [Document("a", "بوتين يلتقي هولاند", "قال الرئيس 😀 ...", "a.jsonl", lang="ar", line=1),
+            Document("b", "", "Only a text, no title.", "b.txt"),
+            Document("c", "Título", "", "c.txt", date="2015-11-20", url="https://example.com/c")]
+    articles = parallel.Articles()
+    for doc in docs:
+        articles.append(doc)
+    assert len(articles) == 3 and [articles[i] for i in range(3)] == docs
+    assert [articles.size(i) for i in range(3)] == [len((d.title + d.text).encode("utf-8")) for d in docs]
+
+
+def test_the_builds_own_checks_read_the_segments_from_disk(monkeypatch, corpus, tmp_path):
+    """Whoosh copies a memory-mapped segment whole into memory (a BufferFile): the build's
+    checks after its workers must not, or a large index doubles the build's memory."""
+    def copied(*args, **kwargs):
+        raise AssertionError("a segment was copied into memory")
+
+    monkeypatch.setattr(compound, "BufferFile", copied)
+    build_with(monkeypatch, corpus, tmp_path / "index", 2)
+    monkeypatch.undo()
+    assert answers(tmp_path / "index")
 
 
 def test_a_workers_trim_empties_the_caches_of_readings_and_keys():
