@@ -40,9 +40,11 @@ from search.segment import SegmentBuilder
 MIN_RUN = 200  # documents: below this a process of its own costs more than it saves
 REPORT_EVERY = 100  # documents between a worker's progress messages
 # Characters of text a worker holds as postings before it writes them out as a
-# segment and starts another: about 0.4 GB of memory, so that a corpus of any
-# size is built within 2 GB (one segment per worker held 4.4 GB on 219 MB of text).
-SEGMENT_CHARS = 20_000_000
+# segment and starts another: about 0.6 GB of memory, so that a corpus of any
+# size is built within 2 GB (one segment per worker held 4.4 GB on 219 MB of
+# text; 1.7 GB at most for the whole build of the generated 40k corpus, 2.0 GB
+# at 40 million).  Fewer segments search faster: the shared corpus takes three.
+SEGMENT_CHARS = 32_000_000
 TRIM_EVERY = 1000  # documents between emptyings of the caches terms.word_info makes redundant
 INDEX_NAME = "MAIN"  # Whoosh's default, which open_dir looks for
 
