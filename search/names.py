@@ -230,9 +230,15 @@ def spellings(word: str) -> tuple[Spelling, ...]:
     if not word or len(word) > 40 or any(ch.isdigit() for ch in word):
         return ()
     forms = word_forms(word)
-    if forms is None:
+    return () if forms is None else exact_spellings(forms[1])
+
+
+@lru_cache(maxsize=1_000_000)
+def exact_spellings(exact: str) -> tuple[Spelling, ...]:
+    """`spellings` of a word already in the form the `exact` field holds: the index's
+    own words are read without being analysed again."""
+    if not exact or len(exact) > 40 or any(ch.isdigit() for ch in exact):
         return ()
-    exact = forms[1]
     script = script_of(exact)
     if script == ARABIC:
         found = _arabic_spellings(arabic.normalize(exact))
@@ -277,7 +283,7 @@ def sound_keys(word: str) -> frozenset[str]:
 
 def forget_words() -> None:
     """Empty the caches of words' readings and keys, which a build fills with every word of the corpus."""
-    for cached in (spellings, sound_keys, _spell_arabic, _spell_latin, _keys_of):
+    for cached in (spellings, exact_spellings, sound_keys, _spell_arabic, _spell_latin, _keys_of):
         cached.cache_clear()
 
 
@@ -473,20 +479,26 @@ def best_matches(query_word: str, candidates, margin: float = RELATIVE_MARGIN) -
 
 # --- many candidates at once -------------------------------------------------------
 
-def match_all(query_word: str, candidate_words) -> dict[str, float]:
+def match_all(query_word: str, candidate_words, *, exact_forms: bool = False) -> dict[str, float]:
     """`similarity` of each candidate that `is_match`es `query_word`: the same answers, in one go.
+
+    `exact_forms`: the candidates are in the form the `exact` field holds (`exact_spellings`).
 
     A lexicon lookup weighs hundreds of candidates.  Their edit distances
     are computed together, one NumPy row per pair of readings, so the
     dynamic programme runs once over the letters rather than once per
     pair.  The sums are the same as `_distance`'s, so the answers are too.
     """
-    query = spellings(query_word)
+    query = [(sa, _floor(sa.text)) for sa in spellings(query_word)]
     words, rows = [], []  # rows: (candidate's number, its reading, the query's reading)
+    readings_of = exact_spellings if exact_forms else spellings
     for word in dict.fromkeys(candidate_words):
-        readings = spellings(word)
-        if readings:
-            rows += [(len(words), sb, sa) for sb in readings for sa in query]
+        # Only pairs of readings whose floor (see _floor) lets them reach the lowest threshold.
+        found = [(len(words), sb, sa) for sb in readings_of(word) for sa, floor in query
+                 if 1.0 - abs(floor - _floor(sb.text)) / _heavier(sa.text, sb.text) - sa.penalty - sb.penalty
+                 >= _LOWEST_THRESHOLD - 1e-9]
+        if found:
+            rows += found
             words.append(word)
     if not rows:
         return {}
@@ -506,6 +518,32 @@ def match_all(query_word: str, candidate_words) -> dict[str, float]:
             if limit >= 0 and distances[i] <= limit and scores[i] >= needed:
                 matched.add(n)
     return {words[n]: best[n] for n in sorted(matched)}
+
+
+def _letter_floors() -> dict[str, float]:
+    """Per letter, the most it may count for in `_floor`: at most its insertion cost, and never more
+    than a substitution's cost above another letter's, so that no edit changes a floor by more than it costs."""
+    letters = VOWELS | GLIDES | set(_KEY_CLASS) | set(_AMBIGUOUS) | {WEAK, AIN, INITIAL_AIN}
+    floors = {ch: _indel(ch) for ch in letters}
+    changed = True
+    while changed:  # the costs are few: this settles in a handful of rounds
+        changed = False
+        for a in letters:
+            lowest = min(floors[b] + _sub(a, b) for b in letters)
+            if lowest < floors[a] - 1e-12:
+                floors[a], changed = lowest, True
+    return floors
+
+
+_LETTER_FLOORS = _letter_floors()
+
+
+@lru_cache(maxsize=200_000)
+def _floor(text: str) -> float:
+    """A sum over the letters such that `_distance(a, b) >= abs(_floor(a) - _floor(b))`: each
+    letter inserted, deleted or substituted moves the difference by no more than the edit costs.
+    It tells which readings cannot come close before any edit distance is computed."""
+    return sum(_LETTER_FLOORS.get(ch, 0.0) for ch in text)
 
 
 _CODES: dict[str, int] = {}  # the sound alphabet's letters, numbered as they come

@@ -136,7 +136,11 @@ def candidates(reader, word: str, exclude: str = "") -> list[Candidate]:
             exact = _decode(term).split(" ", 1)[1]
             if exact != exclude and exact not in seen:
                 seen[exact] = exact.replace(" ", "")
-    scores = match_all(word, seen.values())
+    # A lexicon word is read as it stands; particle + name ("abu dhabi's") is one word only once joined.
+    joined = [compared for exact, compared in seen.items() if " " in exact]
+    scores = match_all(word, joined)
+    scores.update(match_all(word, [compared for exact, compared in seen.items() if " " not in exact],
+                            exact_forms=True))
     found = {}
     for exact, compared in seen.items():
         if compared not in scores:

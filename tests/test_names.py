@@ -3,6 +3,7 @@
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from search.analysis import word_forms
 from search.names import (best_matches, clitic_readings, is_match, match_all, similarity, sound_keys,
                           transliterate)
 
@@ -198,3 +199,6 @@ def test_match_all_answers_as_is_match_and_similarity_do():
         expected = {c: similarity(query, c) for c in candidates if is_match(query, c)}
         assert match_all(query, candidates) == expected
         assert expected or query == "care"
+        # The index's own words, in the exact field's form, are read without analysing them again.
+        exact = {word_forms(c)[1] for c in candidates if word_forms(c)}
+        assert match_all(query, exact, exact_forms=True) == match_all(query, exact)
