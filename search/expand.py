@@ -137,12 +137,12 @@ def dictionary_allows(book, word: str, candidate: str) -> bool:
     return close >= BOTH_WORDS_SIMILARITY or (close >= WORD_AS_NAME_SIMILARITY and not book.is_word(latin))
 
 
-def _by_sound(reader, typed: str, word: str, book=None) -> list[Alternative]:
+def _by_sound(reader, typed: str, word: str, book=None, lexicon=None) -> list[Alternative]:
     own = word_forms(word)
     own_exact = own[1] if own else ""
     unknown = not own_exact or not reader.doc_frequency("exact", own_exact)
     out = []
-    for c in sound.candidates(reader, word, exclude=own_exact):
+    for c in sound.candidates(reader, word, exclude=own_exact, cache=lexicon):
         # Another spelling in the same script only stands in for a word the
         # corpus lacks (Gerasimow) or one a letter away (سينا, سيناء), so an
         # ordinary word keeps the ranking it had.
@@ -177,8 +177,11 @@ def _by_dictionary(found, typed: str) -> list[Alternative]:
     ]
 
 
-def expand(reader, query_words: list, *, names: bool = True, translate: bool = True) -> list[Span]:
-    """Spans of `query_words` (None where a word may not be expanded) with their alternatives."""
+def expand(reader, query_words: list, *, names: bool = True, translate: bool = True, lexicon=None) -> list[Span]:
+    """Spans of `query_words` (None where a word may not be expanded) with their alternatives.
+
+    `lexicon`: the index generation's cache of sound keys' entries (`sound.candidates`).
+    """
     spans: dict[tuple[int, int], Span] = {}
     named: set[int] = set()  # words that are names: never translated
 
@@ -201,13 +204,13 @@ def expand(reader, query_words: list, *, names: bool = True, translate: bool = T
                     continue  # the gazetteer knows this name; sound would only add noise (Iraq, اوراق)
                 if i + 1 < len(run) and word.lower() in sound.PARTICLES:  # de Gaulle: ديغول
                     typed = f"{word} {run[i + 1]}"
-                    found = _by_sound(reader, typed, word + run[i + 1], book)
+                    found = _by_sound(reader, typed, word + run[i + 1], book, lexicon)
                     add(offset + i, offset + i + 2, found)
                     if found:
                         named.update((offset + i, offset + i + 1))
                 if not sound.is_name(reader, word):
                     continue
-                found = _by_sound(reader, word, word, book)
+                found = _by_sound(reader, word, word, book, lexicon)
                 add(offset + i, offset + i + 1, found)
                 if script_of(word) == LATIN or any(not same_script(a.expansion.matched, word) for a in found):
                     named.add(offset + i)

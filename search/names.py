@@ -479,45 +479,84 @@ def best_matches(query_word: str, candidates, margin: float = RELATIVE_MARGIN) -
 
 # --- many candidates at once -------------------------------------------------------
 
+class Readings(NamedTuple):
+    """Words' readings laid out for `match_readings`: one entry per reading, word by word."""
+
+    words: list  # the words that have readings, in order
+    owners: np.ndarray  # per reading, its word's number in `words`
+    spellings: list  # per reading, its Spelling
+    floors: np.ndarray  # per reading, its _floor
+    weights: np.ndarray  # per reading, its _total_weight
+    penalties: np.ndarray
+
+
+def readings(words, *, exact_forms: bool = False) -> Readings:
+    """The readings of `words` (each once); `exact_forms`: the words are in the
+    form the `exact` field holds, and are read without analysis (`exact_spellings`)."""
+    readings_of = exact_spellings if exact_forms else spellings
+    kept, owners, found = [], [], []
+    for word in dict.fromkeys(words):
+        spelled = readings_of(word)
+        if spelled:
+            owners += [len(kept)] * len(spelled)
+            found += spelled
+            kept.append(word)
+    return Readings(kept, np.array(owners, dtype=np.intp), found, np.array([_floor(s.text) for s in found]),
+                    np.array([_total_weight(s.text) for s in found]), np.array([s.penalty for s in found]))
+
+
 def match_all(query_word: str, candidate_words, *, exact_forms: bool = False) -> dict[str, float]:
     """`similarity` of each candidate that `is_match`es `query_word`: the same answers, in one go.
 
-    `exact_forms`: the candidates are in the form the `exact` field holds (`exact_spellings`).
-
-    A lexicon lookup weighs hundreds of candidates.  Their edit distances
-    are computed together, one NumPy row per pair of readings, so the
-    dynamic programme runs once over the letters rather than once per
-    pair.  The sums are the same as `_distance`'s, so the answers are too.
+    `exact_forms` as for `readings`.
     """
-    query = [(sa, _floor(sa.text)) for sa in spellings(query_word)]
-    words, rows = [], []  # rows: (candidate's number, its reading, the query's reading)
-    readings_of = exact_spellings if exact_forms else spellings
-    for word in dict.fromkeys(candidate_words):
-        # Only pairs of readings whose floor (see _floor) lets them reach the lowest threshold.
-        found = [(len(words), sb, sa) for sb in readings_of(word) for sa, floor in query
-                 if 1.0 - abs(floor - _floor(sb.text)) / _heavier(sa.text, sb.text) - sa.penalty - sb.penalty
-                 >= _LOWEST_THRESHOLD - 1e-9]
-        if found:
-            rows += found
-            words.append(word)
-    if not rows:
+    return match_readings(query_word, readings(candidate_words, exact_forms=exact_forms))
+
+
+def match_readings(query_word: str, candidates: Readings) -> dict[str, float]:
+    """`match_all` over readings laid out already: a lexicon's words under a key serve many queries.
+
+    A lexicon lookup weighs hundreds of candidates.  Pairs of readings whose
+    floors (`_floor`) are too far apart to reach the lowest threshold are
+    dropped first; the edit distances of the others are computed together,
+    one NumPy row per pair, so the dynamic programme runs once over the
+    letters rather than once per pair.  The sums are the same as
+    `_distance`'s, so the answers are too.
+    """
+    query = spellings(query_word)
+    if not query or not candidates.words:
         return {}
-    distances = _distances([sa.text for _, _, sa in rows], [sb.text for _, sb, _ in rows])
-    heavier = np.array([_heavier(sa.text, sb.text) for _, sb, sa in rows])
-    penalties = np.array([(sa.penalty, sb.penalty) for _, sb, sa in rows])
-    scores = np.maximum(0.0, 1.0 - distances / heavier) - penalties[:, 0] - penalties[:, 1]
-    firsts = np.flatnonzero(np.diff([n for n, _, _ in rows], prepend=-1))  # each candidate's first row
-    best = np.maximum(np.maximum.reduceat(scores, firsts), 0.0).tolist()
+    rows, which = [], []  # per pair: the candidate's reading, the query's reading
+    for q, sa in enumerate(query):
+        heavier = np.maximum(np.maximum(_total_weight(sa.text), candidates.weights), 1e-9)
+        bound = 1.0 - np.abs(_floor(sa.text) - candidates.floors) / heavier - sa.penalty - candidates.penalties
+        kept = np.flatnonzero(bound >= _LOWEST_THRESHOLD - 1e-9)
+        rows.append(kept)
+        which.append(np.full(len(kept), q, dtype=np.intp))
+    rows, which = np.concatenate(rows), np.concatenate(which)
+    if not len(rows):
+        return {}
+    order = np.argsort(candidates.owners[rows], kind="stable")  # each candidate's pairs together
+    rows, which = rows[order], which[order]
+    owners = candidates.owners[rows]
+    query_weights = np.array([_total_weight(sa.text) for sa in query])
+    query_penalties = np.array([sa.penalty for sa in query])
+    distances = _distances([query[q].text for q in which.tolist()],
+                           [candidates.spellings[i].text for i in rows.tolist()])
+    heavier = np.maximum(np.maximum(query_weights[which], candidates.weights[rows]), 1e-9)
+    scores = np.maximum(0.0, 1.0 - distances / heavier) - query_penalties[which] - candidates.penalties[rows]
+    firsts = np.flatnonzero(np.diff(owners, prepend=-1))  # each candidate's first pair
+    best = dict(zip(owners[firsts].tolist(), np.maximum(np.maximum.reduceat(scores, firsts), 0.0).tolist()))
     matched = set()
     for i in np.flatnonzero(scores >= _LOWEST_THRESHOLD).tolist():  # only these can clear a threshold
-        n, sb, sa = rows[i]
+        n, sa, sb = int(owners[i]), query[which[i]], candidates.spellings[rows[i]]
         shared = _keys_of(sa.text) & _keys_of(sb.text)
         if shared and n not in matched:
             needed = threshold(max(map(len, shared)))
             limit = (1.0 - needed - sa.penalty - sb.penalty) * heavier[i] + 1e-6
             if limit >= 0 and distances[i] <= limit and scores[i] >= needed:
                 matched.add(n)
-    return {words[n]: best[n] for n in sorted(matched)}
+    return {candidates.words[n]: best[n] for n in sorted(matched)}
 
 
 def _letter_floors() -> dict[str, float]:

@@ -40,6 +40,7 @@ MAX_LIMIT = 100
 RANKED = ("title", "text", "exact")  # the fields searches score
 CACHED_EXPANSIONS = 4096  # queries' words, with their switches
 CACHED_SUGGESTIONS = 4096  # unknown words
+CACHED_SOUND_ENTRIES = 500_000  # lexicon words under the sound keys looked up (about 150 bytes each)
 
 
 @dataclass
@@ -119,6 +120,7 @@ class Generation:
             self.in_lang[lang][list(searcher.docs_for_query(wq.Term("lang", lang)))] = True
         self.expansions = Lru(CACHED_EXPANSIONS)  # (words, xlang, translate) -> expand()'s spans
         self.suggestions = Lru(CACHED_SUGGESTIONS)  # exact form -> the corrector's words
+        self.sound_entries = Lru(CACHED_SOUND_ENTRIES, weight=lambda e: len(e.exacts) + 1)  # key -> sound.Entries
 
 
 def _correct(searcher, exact: str) -> list[str]:
@@ -211,7 +213,7 @@ class Engine:
         typed = [u[1] for u in units]
         spans = shared.expansions.get(
             (tuple(typed), xlang, translate),
-            lambda: expand(searcher.reader(), typed, names=xlang, translate=translate))
+            lambda: expand(searcher.reader(), typed, names=xlang, translate=translate, lexicon=shared.sound_entries))
         used = []
         for span in spans:  # one word: the word or its alternatives
             if span.end - span.start == 1:

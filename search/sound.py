@@ -4,7 +4,7 @@ At index time every word that may be a name puts `"<key> <exact form>"` in
 the `sound` field: every Arabic word (the script has no capitals), and every
 Latin word written with a capital where a sentence does not begin.  At query time a word's keys are
 prefix-expanded in that field's lexicon, which lists the corpus's own words
-that sound alike; `names.match_all` then keeps the close ones (as `names.is_match` would).
+that sound alike; `names.match_readings` then keeps the close ones (as `names.is_match` would).
 
 Whether a Latin word is a name is read from the corpus: the share of its
 articles in which it is capitalised.  `care` is capitalised only at the start
@@ -13,12 +13,13 @@ no Arabic word.
 """
 
 from functools import lru_cache
+from itertools import islice
 from typing import NamedTuple
 
 from whoosh.analysis import Filter
 
 from search.analysis import WordTokenizer, word_forms
-from search.names import match_all, sound_keys
+from search.names import Readings, match_readings, readings, sound_keys
 from search.script import ARABIC, LATIN, script_of
 
 FIELD = "sound"
@@ -126,29 +127,39 @@ def is_name(reader, word: str) -> bool:
     return share is None or share >= NAME_SHARE  # a word the corpus lacks may be a misspelt name
 
 
-def candidates(reader, word: str, exclude: str = "") -> list[Candidate]:
-    """Words of the corpus that sound like `word`, closest first."""
-    seen = {}  # lexicon word -> the word it is compared as
-    for key in sorted(sound_keys(word)):
-        for n, term in enumerate(reader.expand_prefix(FIELD, key + " ")):
-            if n >= MAX_CANDIDATES:
-                break
-            exact = _decode(term).split(" ", 1)[1]
-            if exact != exclude and exact not in seen:
-                seen[exact] = exact.replace(" ", "")
-    # A lexicon word is read as it stands; particle + name ("abu dhabi's") is one word only once joined.
-    joined = [compared for exact, compared in seen.items() if " " in exact]
-    scores = match_all(word, joined)
-    scores.update(match_all(word, [compared for exact, compared in seen.items() if " " not in exact],
-                            exact_forms=True))
+class Entries(NamedTuple):
+    """A key's first MAX_CANDIDATES lexicon words, as the exact field holds them, with their readings."""
+
+    exacts: list
+    single: Readings  # the one-word entries, read as they stand
+    joined: Readings  # particle + name, read once joined: "abu dhabi's" as "abudhabi's"
+
+
+def entries(reader, key: str) -> Entries:
+    exacts = [_decode(term).split(" ", 1)[1] for term in islice(reader.expand_prefix(FIELD, key + " "), MAX_CANDIDATES)]
+    return Entries(exacts, readings([e for e in exacts if " " not in e], exact_forms=True),
+                   readings([e.replace(" ", "") for e in exacts if " " in e]))
+
+
+def candidates(reader, word: str, exclude: str = "", cache=None) -> list[Candidate]:
+    """Words of the corpus that sound like `word`, closest first.
+
+    `cache` (a search.cache.Lru for one index generation) keeps each key's
+    `Entries`: short keys are shared by many words, and their hundreds of
+    entries are read and spelt once.
+    """
     found = {}
-    for exact, compared in seen.items():
-        if compared not in scores:
-            continue
-        if script_of(exact) == LATIN and " " not in exact:
-            share = name_share(reader, exact)
-            if share is not None and share < NAME_SHARE:
+    for key in sorted(sound_keys(word)):
+        under = cache.get(key, lambda: entries(reader, key)) if cache is not None else entries(reader, key)
+        single, joined = match_readings(word, under.single), match_readings(word, under.joined)
+        for exact in under.exacts:
+            score = joined.get(exact.replace(" ", "")) if " " in exact else single.get(exact)
+            if score is None or exact == exclude or exact in found:
                 continue
-        found[exact] = scores[compared]
+            if script_of(exact) == LATIN and " " not in exact:
+                share = name_share(reader, exact)
+                if share is not None and share < NAME_SHARE:
+                    continue
+            found[exact] = score
     best = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:MAX_MATCHES]
     return [Candidate(exact, score) for exact, score in best]
