@@ -201,3 +201,17 @@ def test_did_you_mean_is_the_same_over_one_segment_or_several(monkeypatch, tmp_p
     assert len(several._searcher()[0].leaf_searchers()) > len(one._searcher()[0].leaf_searchers())
     for typo in ("Putn", "Lavrof", "Holande", "بوتن", "ceasfire", "Aleppp"):
         assert one.search(typo).suggestion == several.search(typo).suggestion is not None
+
+
+def test_sound_candidates_are_the_same_through_the_generations_cache(engine):
+    from search import names, sound
+    from search.cache import Lru
+
+    searcher, _ = engine._searcher()
+    reader, cache = searcher.reader(), Lru(100_000)
+    for word in ("Putin", "بوتين", "Hollnde", "degaulle", "غيراسيموف", "care"):
+        fresh = sound.candidates(reader, word)
+        assert sound.candidates(reader, word, cache=cache) == fresh  # filled
+        assert sound.candidates(reader, word, cache=cache) == fresh  # read back
+    assert {c.exact for c in sound.candidates(reader, "Putin", cache=cache)} >= {"بوتين"}
+    assert set(cache.keys()) >= names.sound_keys("Putin") | names.sound_keys("بوتين")
