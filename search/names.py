@@ -526,9 +526,11 @@ def match_readings(query_word: str, candidates: Readings) -> dict[str, float]:
     query = spellings(query_word)
     if not query or not candidates.words:
         return {}
+    query_weights = np.array([_total_weight(sa.text) for sa in query])
+    query_penalties = np.array([sa.penalty for sa in query])
     rows, which = [], []  # per pair: the candidate's reading, the query's reading
     for q, sa in enumerate(query):
-        heavier = np.maximum(np.maximum(_total_weight(sa.text), candidates.weights), 1e-9)
+        heavier = np.maximum(np.maximum(query_weights[q], candidates.weights), 1e-9)
         bound = 1.0 - np.abs(_floor(sa.text) - candidates.floors) / heavier - sa.penalty - candidates.penalties
         kept = np.flatnonzero(bound >= _LOWEST_THRESHOLD - 1e-9)
         rows.append(kept)
@@ -539,8 +541,6 @@ def match_readings(query_word: str, candidates: Readings) -> dict[str, float]:
     order = np.argsort(candidates.owners[rows], kind="stable")  # each candidate's pairs together
     rows, which = rows[order], which[order]
     owners = candidates.owners[rows]
-    query_weights = np.array([_total_weight(sa.text) for sa in query])
-    query_penalties = np.array([sa.penalty for sa in query])
     distances = _distances([query[q].text for q in which.tolist()],
                            [candidates.spellings[i].text for i in rows.tolist()])
     heavier = np.maximum(np.maximum(query_weights[which], candidates.weights[rows]), 1e-9)
