@@ -24,7 +24,7 @@ import numpy as np
 from whoosh import query as wq
 
 from search import index
-from search import dictionary, gazetteer
+from search import dictionary, gazetteer, spelling
 from search.analysis import word_forms, words
 from search.cache import Lru
 from search.expand import expand
@@ -121,37 +121,15 @@ class Generation:
         self.expansions = Lru(CACHED_EXPANSIONS)  # (words, xlang, translate) -> expand()'s spans
         self.suggestions = Lru(CACHED_SUGGESTIONS)  # exact form -> the corrector's words
         self.sound_entries = Lru(CACHED_SOUND_ENTRIES, weight=lambda e: len(e.exacts) + 1)  # key -> sound.Entries
+        self._lexicon = None
+        self._lexicon_lock = threading.Lock()
 
-
-def _correct(searcher, exact: str) -> list[str]:
-    """The indexed word nearest `exact`: one edit away if there is one, else two.
-
-    Misspellings rarely touch a word's first letter, and requiring it keeps
-    the walk over the lexicon short.  Two edits over the Arabic words that
-    share a first letter (or الـ) took 50 to 150 ms on the shared corpus,
-    so there the first two letters after the article must be right.
-    """
-    wider = 1
-    if script_of(exact) == ARABIC:
-        wider = min(len(exact), 4 if exact.startswith("ال") else 2)  # Whoosh fails on a prefix longer than the word
-    return _nearest(searcher, exact, maxdist=1, prefix=1) or _nearest(searcher, exact, maxdist=2, prefix=wider)
-
-
-def _nearest(searcher, text: str, maxdist: int, prefix: int) -> list[str]:
-    """What Whoosh's corrector for the `exact` field suggests first (`suggest(limit=1)`), found
-    segment by segment: a segment's reader skips through its words with an automaton, where
-    over several segments Whoosh computes the distance of every word with the prefix (up to
-    365 ms for one word on the shared corpus in four segments)."""
-    found = set()
-    for leaf, _ in searcher.leaf_searchers():
-        found.update(leaf.reader().terms_within("exact", text, maxdist, prefix=prefix))
-    if not found:
-        return []
-
-    def score(word):  # as ReaderCorrector scores it; its heap keeps the larger word of a tie
-        return 0 - (maxdist + (1.0 / (searcher.frequency("exact", word) or 1) * 0.5)), word
-
-    return [max(found, key=score)]
+    def lexicon(self, searcher) -> spelling.Lexicon:
+        """The `exact` field's words, for did-you-mean; read at the first unknown word (or by warm_up)."""
+        with self._lexicon_lock:
+            if self._lexicon is None:
+                self._lexicon = spelling.Lexicon.of(searcher.reader())
+            return self._lexicon
 
 
 class Engine:
@@ -163,7 +141,8 @@ class Engine:
 
     def warm_up(self) -> None:
         """Load what the first search would otherwise wait for: the dictionary, the gazetteer,
-        each language's articles, the longest posting lists (a few seconds on the shared corpus).
+        each language's articles, the longest posting lists and the words did-you-mean weighs
+        (a few seconds on the shared corpus).
         A server calls this before it forks, so its workers share them."""
         dictionary.load()
         gazetteer.default()
@@ -171,7 +150,9 @@ class Engine:
         try:
             # Closed here: a worker must not share the open files of its parent.
             with index.open_index(self.index_dir).searcher() as searcher:
-                self._shared(gen, searcher).ranker.preload(searcher, RANKED)
+                shared = self._shared(gen, searcher)
+                shared.ranker.preload(searcher, RANKED)
+                shared.lexicon(searcher)
         except index.IndexError_:
             pass  # the first search reports it
         # What is loaded now stays out of the collector's sight (and, after a fork, shared),
@@ -283,7 +264,8 @@ class Engine:
             if (found is None or any(ch.isdigit() for ch in word)
                     or searcher.doc_frequency("exact", found[1]) or searcher.doc_frequency("text", found[0])):
                 continue
-            better = shared.suggestions.get(found[1], lambda: _correct(searcher, found[1]))
+            better = shared.suggestions.get(found[1], lambda: spelling.correct(
+                shared.lexicon(searcher), lambda w: searcher.frequency("exact", w), found[1]))
             if better:
                 replacement = better[0].capitalize() if word[:1].isupper() else better[0]
                 out += [text[at:start], replacement]
