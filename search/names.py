@@ -91,6 +91,7 @@ _PARTICLES = ("دي", "دو", "لو", "لا")
 
 _ARTICLE_AS_NAME = 0.05  # ال read as part of the name (ألبانيا) rather than the article
 MIN_KEY = 2  # a key of one consonant would meet half the dictionary
+KEY_LETTERS = "".join(sorted(set(_KEY_CLASS.values()) | set("".join(_AMBIGUOUS.values()))))
 MAX_SPELLINGS = 8
 
 

@@ -24,7 +24,7 @@ import numpy as np
 from whoosh import query as wq
 
 from search import index
-from search import dictionary, gazetteer, spelling
+from search import dictionary, gazetteer, sound, spelling
 from search.analysis import word_forms, words
 from search.cache import Lru
 from search.expand import expand
@@ -141,8 +141,8 @@ class Engine:
 
     def warm_up(self) -> None:
         """Load what the first search would otherwise wait for: the dictionary, the gazetteer,
-        each language's articles, the longest posting lists and the words did-you-mean weighs
-        (a few seconds on the shared corpus).
+        each language's articles, the longest posting lists, the words did-you-mean weighs and
+        the short sound keys' entries (about 10 s on the shared corpus).
         A server calls this before it forks, so its workers share them."""
         dictionary.load()
         gazetteer.default()
@@ -153,6 +153,7 @@ class Engine:
                 shared = self._shared(gen, searcher)
                 shared.ranker.preload(searcher, RANKED)
                 shared.lexicon(searcher)
+                sound.preload(searcher.reader(), shared.sound_entries)
         except index.IndexError_:
             pass  # the first search reports it
         # What is loaded now stays out of the collector's sight (and, after a fork, shared),

@@ -13,13 +13,13 @@ no Arabic word.
 """
 
 from functools import lru_cache
-from itertools import islice
+from itertools import islice, product
 from typing import NamedTuple
 
 from whoosh.analysis import Filter
 
 from search.analysis import WordTokenizer, word_forms
-from search.names import Readings, match_readings, readings, sound_keys
+from search.names import KEY_LETTERS, MIN_KEY, Readings, match_readings, readings, sound_keys
 from search.script import ARABIC, LATIN, script_of
 
 FIELD = "sound"
@@ -139,6 +139,21 @@ def entries(reader, key: str) -> Entries:
     exacts = [_decode(term).split(" ", 1)[1] for term in islice(reader.expand_prefix(FIELD, key + " "), MAX_CANDIDATES)]
     return Entries(exacts, readings([e for e in exacts if " " not in e], exact_forms=True),
                    readings([e.replace(" ", "") for e in exacts if " " in e]))
+
+
+SHORT_KEY = 3  # consonants; keys this short are shared by many words and list hundreds of entries
+
+
+def short_keys() -> list[str]:
+    """Every key of MIN_KEY to SHORT_KEY letters.  On the shared corpus they are 1,814 keys
+    with 166,000 entries between them, and a search's cold lookups were mostly these."""
+    return ["".join(letters) for size in range(MIN_KEY, SHORT_KEY + 1) for letters in product(KEY_LETTERS, repeat=size)]
+
+
+def preload(reader, cache) -> None:
+    """Read and spell the entries of every short key into `cache` (4 s on the shared corpus)."""
+    for key in short_keys():
+        cache.get(key, lambda: entries(reader, key))
 
 
 def candidates(reader, word: str, exclude: str = "", cache=None) -> list[Candidate]:

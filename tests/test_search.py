@@ -183,6 +183,8 @@ def test_warm_up_loads_the_generation_and_puts_it_out_of_the_collectors_sight(in
         engine = Engine(index_dir)
         engine.warm_up()
         assert engine._generation is not None and engine._generation.ranker.size == 5
+        assert engine._generation._lexicon is not None  # did-you-mean's words
+        assert "btn" in engine._generation.sound_entries.keys()  # the short sound keys
         assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] > thresholds[0]
     finally:
         gc.unfreeze()
@@ -215,3 +217,16 @@ def test_sound_candidates_are_the_same_through_the_generations_cache(engine):
         assert sound.candidates(reader, word, cache=cache) == fresh  # read back
     assert {c.exact for c in sound.candidates(reader, "Putin", cache=cache)} >= {"بوتين"}
     assert set(cache.keys()) >= names.sound_keys("Putin") | names.sound_keys("بوتين")
+
+
+def test_preloaded_short_keys_give_the_same_sound_candidates(engine):
+    from search import sound
+    from search.cache import Lru
+
+    searcher, _ = engine._searcher()
+    reader, cache = searcher.reader(), Lru(100_000)
+    sound.preload(reader, cache)
+    assert set(cache.keys()) == set(sound.short_keys()) and len(cache) == 12 ** 2 + 12 ** 3
+    assert cache.get("btn", lambda: None).exacts  # Putin and بوتين are under it
+    for word in ("Putin", "بوتين", "لافروف", "Hollnde", "care"):
+        assert sound.candidates(reader, word, cache=cache) == sound.candidates(reader, word)
