@@ -7,7 +7,7 @@ from whoosh import query as wq
 from whoosh.matching import ListMatcher
 
 from search import index, parallel
-from search.ranking import Ranker, _blocks, newest, top
+from search.ranking import Ranker, _blocks, _doc_frequencies, newest, top
 from tests.synthetic import write_corpus
 
 
@@ -142,3 +142,11 @@ def test_preload_reads_the_longest_posting_lists_within_its_budget(searcher):
     assert held == longest[0] * 16
     assert ranker._postings.keys() == [("text", longest[1].decode())]
     assert ranker.preload(searcher, ("text",), budget=0) == 0
+
+
+def test_document_frequencies_read_segment_by_segment_are_the_merged_readers(searcher):
+    fields = ("title", "text", "exact")
+    found = _doc_frequencies(searcher, fields)
+    merged = {(field, term): info.doc_frequency() for field in fields
+              for term, info in searcher.reader().iter_field(field)}
+    assert found == merged and len(found) > 200
