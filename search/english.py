@@ -15,6 +15,23 @@ _stemmer = Stemmer.Stemmer("english")
 # Whoosh's list, less the words that news uses as names: US, May.
 STOP_WORDS = _WHOOSH_STOP_WORDS - {"us", "may"}
 
+# English's closed classes (pronouns, determiners, prepositions, conjunctions,
+# auxiliaries, a few adverbs), which a query keeps and the index holds but
+# an Arabic article has no counterpart for: in "coalition against terrorism"
+# only coalition and terrorism can be translated, and against must not keep
+# out the Arabic articles about التحالف and الإرهاب.  Words that news uses as
+# names (US, May, Will) are left out.
+FUNCTION_WORDS = frozenset("""
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers
+    herself it its itself they them their theirs themselves what which who whom whose this that these those
+    am is are was were be been being have has had having do does did doing would should could ought must
+    shall might can cannot a an the and but if or because as until while of at by for with about against
+    between among into through during before after above below to from up down in out on off over under
+    again further then once here there when where why how all any both each few more most other some such
+    no nor not only own same so than too very just also than via per upon within without towards toward
+    across along amid around behind beyond despite near since like unlike whether either neither yet
+""".split())
+
 # Arabic-Indic and Persian digits, which English text quotes too.
 _DIGITS = str.maketrans(arabic.DIGITS)
 

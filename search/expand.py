@@ -16,6 +16,7 @@ from whoosh import query as wq
 
 from search import arabic, dictionary, gazetteer, sound
 from search.analysis import word_forms, words
+from search.english import FUNCTION_WORDS
 from search.names import clitic_readings, is_match, similarity
 from search.script import ARABIC, LATIN, script_of
 
@@ -217,6 +218,8 @@ def expand(reader, query_words: list, *, names: bool = True, translate: bool = T
     if translating:
         for offset, run in runs:
             for start, end, found in book.translate(run):
+                if all(w.lower() in FUNCTION_WORDS for w in run[start:end]):
+                    continue  # about is not حوالي, after not الحلوى: FreeDict's senses of a function word are noise
                 if not named & set(range(offset + start, offset + end)):
                     add(offset + start, offset + end, _by_dictionary(found, " ".join(run[start:end])), via_names=False)
     return sorted(spans.values(), key=lambda s: (s.start, -s.end))

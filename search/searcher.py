@@ -27,6 +27,7 @@ from search import index
 from search import dictionary, gazetteer, sound, spelling
 from search.analysis import word_forms, words
 from search.cache import Lru
+from search.english import FUNCTION_WORDS
 from search.expand import expand
 from search.highlight import Terms, highlight_all, matches, snippet
 from search.query import Clause, QueryError, parse
@@ -93,6 +94,18 @@ def _clause_query(clause: Clause, terms: Terms) -> wq.Query | None:
         return wq.Or([wq.Term("title", stem), wq.Term("text", stem), wq.Term("exact", exact, boost=EXACT_BOOST)])
     stems = [stem for stem, _ in found]
     return wq.Or([wq.Phrase("title", stems), wq.Phrase("text", stems)])
+
+
+def _waive_function_words(units: list, spans: list) -> None:
+    """Let Arabic articles match without the query's English function words (`english.FUNCTION_WORDS`),
+    when other words of the query reach Arabic ones: "coalition against terrorism" finds التحالف
+    and الإرهاب.  English articles still need every word; the waiver adds nothing to a score."""
+    if not any(script_of(a.expansion.matched) == ARABIC for span in spans for a in span.alternatives):
+        return
+    covered = {i for span in spans for i in range(span.start, span.end)}
+    for i, (query, word) in enumerate(units):
+        if i not in covered and word is not None and word.lower() in FUNCTION_WORDS:
+            units[i][0] = wq.Or([query, wq.Term("lang", "ar", boost=0.0)])
 
 
 def _validate(lang, limit, page, sort) -> None:
@@ -196,6 +209,7 @@ class Engine:
         spans = shared.expansions.get(
             (tuple(typed), xlang, translate),
             lambda: expand(searcher.reader(), typed, names=xlang, translate=translate, lexicon=shared.sound_entries))
+        _waive_function_words(units, spans)
         used = []
         for span in spans:  # one word: the word or its alternatives
             if span.end - span.start == 1:

@@ -134,6 +134,23 @@ def test_dictionary_translates_keywords(engine, query, must_find, translated):
     assert any(m["via"] == "dictionary" for m in hit.matches)
 
 
+@pytest.mark.parametrize("query", [
+    pytest.param("coalition against terrorism", id="a preposition"),
+    pytest.param("intelligence about the terrorism", id="a preposition and a stop word"),
+    pytest.param("coordination between intelligence", id="a preposition between two words"),
+])
+def test_an_english_function_word_does_not_keep_the_arabic_articles_out(engine, query):
+    """Against has no counterpart in an Arabic article: it must not stop التحالف and الإرهاب finding it."""
+    results = engine.search(query, xlang=False)
+    assert AR in ids(results) and not results.relaxed
+    assert results.hits[-1].id == AR  # found through translations only: below the English hits
+
+
+def test_a_function_word_alone_finds_no_arabic_article(engine):
+    assert engine.search("against", xlang=False).counts["ar"] == 0
+    assert engine.search("coalition against terrorism", xlang=False, translate=False).counts["ar"] == 0
+
+
 def test_translated_hits_rank_below_typed_ones(engine):
     ranks = [hit.id for hit in engine.search("coalition").hits]
     assert ranks.index(AR) == len(ranks) - 1
