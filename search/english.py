@@ -28,7 +28,7 @@ FUNCTION_WORDS = frozenset("""
     shall might can cannot a an the and but if or because as until while of at by for with about against
     between among into through during before after above below to from up down in out on off over under
     again further then once here there when where why how all any both each few more most other some such
-    no nor not only own same so than too very just also than via per upon within without towards toward
+    no nor not only own same so than too very just also via per upon within without towards toward
     across along amid around behind beyond despite near since like unlike whether either neither yet
 """.split())
 
