@@ -78,6 +78,8 @@ NOT_NAMES = [
     pytest.param("Sinai", "سنة", id="short key with no written vowel"),
     pytest.param("London", "لدن", id="a consonant missing"),
     pytest.param("Sputnik", "سبت", id="only the start of the skeleton"),
+    pytest.param("Cal", "قال", id="ق does not meet Latin c in a short word"),
+    pytest.param("Kim", "قيم", id="ق does not meet Latin k in a short word"),
 ]
 
 
