@@ -435,6 +435,30 @@ def threshold(key_length: int) -> float:
     return THRESHOLDS.get(key_length, LONG_KEY_THRESHOLD) if key_length >= MIN_KEY else float("inf")
 
 
+# What Arabic writes of a vowel: ا و ي as vowels, and ع, which Latin writes as one (Saad سعد, Omar عمر).
+_WRITTEN_VOWELS = frozenset("aiu") | {AIN, INITIAL_AIN}
+
+
+def _arabic_side(query_word: str, candidate_word: str) -> int | None:
+    """0 when the query is the Arabic word of a cross-script pair, 1 when the candidate is, else None."""
+    first, second = script_of(query_word), script_of(candidate_word)
+    if first == second:
+        return None
+    return 0 if first == ARABIC else 1 if second == ARABIC else None
+
+
+def _unwritten(arabic_text: str, latin_text: str, key_length: int) -> bool:
+    """Whether a reading pair of two consonants fails because Arabic writes none of the vowels Latin has.
+
+    Arabic writes the vowels of a borrowed name with letters (Tim تيم, Tom توم, Obama أوباما); a
+    word of two consonants and no vowel letter is an Arabic word (تم, حق, سنة), which a short
+    Latin name with vowels does not sound like. Longer keys carry enough consonants on their own:
+    Ahmed أحمد, Idlib إدلب.
+    """
+    return (key_length == MIN_KEY and not any(ch in _WRITTEN_VOWELS for ch in arabic_text)
+            and any(ch in VOWELS for ch in latin_text))
+
+
 @lru_cache(maxsize=200_000)
 def is_match(query_word: str, candidate_word: str) -> bool:
     """Whether two words share a key and sound alike enough for its length.
@@ -445,13 +469,18 @@ def is_match(query_word: str, candidate_word: str) -> bool:
     >>> is_match("Gerasimow", "غيراسيموف"), is_match("Lavrov", "لافروف"), is_match("Putin", "عبوتين")
     (True, True, False)
     """
+    arabic_side = _arabic_side(query_word, candidate_word)
     for sa in spellings(query_word):
         keys_a = _keys_of(sa.text)
         for sb in spellings(candidate_word):
             shared = keys_a & _keys_of(sb.text)
             if not shared:
                 continue
-            needed = threshold(max(map(len, shared)))
+            key_length = max(map(len, shared))
+            if arabic_side is not None and _unwritten(*((sa.text, sb.text) if arabic_side == 0 else (sb.text, sa.text)),
+                                                      key_length):
+                continue
+            needed = threshold(key_length)
             heavier = _heavier(sa.text, sb.text)
             # score >= needed  <=>  distance <= (1 - needed - penalties) * heavier; a little
             # slack keeps the early stop from ever deciding what the exact score would not.
@@ -555,7 +584,12 @@ def match_readings(query_word: str, candidates: Readings) -> dict[str, float]:
         n, sa, sb = int(owners[i]), query[which[i]], candidates.spellings[rows[i]]
         shared = _keys_of(sa.text) & _keys_of(sb.text)
         if shared and n not in matched:
-            needed = threshold(max(map(len, shared)))
+            key_length = max(map(len, shared))
+            arabic_side = _arabic_side(query_word, candidates.words[n])
+            if arabic_side is not None and _unwritten(*((sa.text, sb.text) if arabic_side == 0 else (sb.text, sa.text)),
+                                                      key_length):
+                continue
+            needed = threshold(key_length)
             limit = (1.0 - needed - sa.penalty - sb.penalty) * heavier[i] + 1e-6
             if limit >= 0 and distances[i] <= limit and scores[i] >= needed:
                 matched.add(n)
