@@ -32,10 +32,12 @@ from search.script import ARABIC, LATIN, script_of
 # One character per sound. Lower-case Latin letters mean themselves; the rest:
 #   x  sh (ش, تش, sh, ch)       K  kh (خ, kh)          '  ع inside a word (Saud سعود: Latin drops it)
 #   T  ث (th or s)              D  ذ (dh, d, t or z)   E  ع opening a word (Omar عمر: Latin writes a vowel)
-#   Z  ظ (dh, d or z)           @  a weak final vowel: Latin silent e, Arabic ة or final ه
+#   Z  ظ (dh, d or z)           @  a weak final vowel: Latin silent e, Arabic ه after ا (حماة)
+#   A  Arabic ة or final ه after a consonant: a final a (Jeddah جدة, Gaza غزه)
 VOWELS = frozenset("aeiou")
 GLIDES = frozenset("wy")
 WEAK = "@"
+TA_MARBUTA = "A"
 AIN = "'"
 INITIAL_AIN = "E"
 
@@ -89,6 +91,7 @@ _SILENT_PENALTY = 0.03  # Renault رينو, Villiers فيلييه, Francois فر
 # Romance particles that Arabic joins to the name: ديغول de Gaulle, لودريان Le Drian.
 _PARTICLES = ("دي", "دو", "لو", "لا")
 
+_FRENCH_E = 0.05  # final يه read as a French é or -ier: Villiers فيلييه, Calais كاليه
 _ARTICLE_AS_NAME = 0.05  # ال read as part of the name (ألبانيا) rather than the article
 MIN_KEY = 2  # a key of one consonant would meet half the dictionary
 MAX_SPELLINGS = 8
@@ -121,7 +124,9 @@ def _spell_arabic(word: str) -> str:
             glide = not seated and (i == 0 or prev == "ا" or nxt == "ا")
             out.append(("w" if ch == "و" else "y") if glide else ("u" if ch == "و" else "i"))
         elif ch == "ه" and i == len(word) - 1 and i > 0:
-            out.append(WEAK)  # ة, or a final h few hear: حماة, غزه
+            # ة, or a final h few hear: a final a (غزه Gaza), silent once ا has written it (حماة Hama);
+            # the h of الله is heard (عبدالله Abdullah)
+            out.append(WEAK if prev == "ا" else "h" if word.endswith("لله") else TA_MARBUTA)
         elif ch == "ع" and i == 0:
             out.append(INITIAL_AIN)
         elif ch in _ARABIC:
@@ -212,8 +217,14 @@ def _arabic_spellings(word: str) -> list[Spelling]:
     own = _ARTICLE_AS_NAME if word.startswith("ال") else 0.0  # most ال words are article + noun
     bases = [(word, own)] + [(rest, 0.02) for rest in clitic_readings(word)]
     found = [Spelling(_spell_arabic(base), cost) for base, cost in bases]
+    # Final يه is also how Arabic writes a French é: ي the vowel, ه a weak ending.
+    found += [Spelling(text[:-2] + WEAK, cost + _FRENCH_E) for text, cost in found
+              if text.endswith("i" + TA_MARBUTA) and len(text) >= 4]
     if "لل" in word:
-        found.append(Spelling(_spell_arabic(word.replace("لل", "ل")), 0.0))  # ال + ل: عبدالله Abdullah
+        merged = _spell_arabic(word.replace("لل", "ل"))  # ال + ل: عبدالله Abdullah
+        if word.endswith("لله") and merged.endswith(TA_MARBUTA):
+            merged = merged[:-1] + "h"  # still the h of الله
+        found.append(Spelling(merged, 0.0))
     for base, cost in bases:
         for particle in _PARTICLES:
             if base.startswith(particle) and len(base) - len(particle) >= 3:
@@ -289,7 +300,7 @@ def forget_words() -> None:
 
 # --- transliteration and similarity --------------------------------------------
 
-_READABLE = str.maketrans({"x": "sh", "K": "kh", "T": "th", "D": "dh", "Z": "z", WEAK: "a",
+_READABLE = str.maketrans({"x": "sh", "K": "kh", "T": "th", "D": "dh", "Z": "z", WEAK: "a", TA_MARBUTA: "a",
                            AIN: "'", INITIAL_AIN: "'"})
 
 
@@ -305,8 +316,9 @@ def transliterate(word: str) -> str:
 
 # A weighted edit distance. Arabic leaves short vowels unwritten, so a Latin
 # vowel with nothing opposite costs little; a consonant costs a whole unit.
-_WEIGHT = {WEAK: 0.2, AIN: 0.7, INITIAL_AIN: 0.7, "h": 0.7}
-_INDEL = {WEAK: 0.05, AIN: 0.7, INITIAL_AIN: 1.0, "h": 0.5}  # Putin is not عبوتين
+_WEIGHT = {WEAK: 0.2, TA_MARBUTA: 0.2, AIN: 0.7, INITIAL_AIN: 0.7, "h": 0.7}
+# Putin is not عبوتين; ة is heard (Jeddah, Hama), so a Latin name that ends without a vowel lacks it: Hall is not حالة
+_INDEL = {WEAK: 0.05, TA_MARBUTA: 0.3, AIN: 0.7, INITIAL_AIN: 1.0, "h": 0.5}
 _VOWEL_INDEL, _GLIDE_INDEL = 0.2, 0.25
 _SUBSTITUTION = {frozenset(pair): cost for pair, cost in (
     # one key class: the same sound heard by two scripts
@@ -321,11 +333,17 @@ _SUBSTITUTION = {frozenset(pair): cost for pair, cost in (
     # vowels; Latin e and i, o and u are one Arabic letter each
     ("ei", 0.1), ("ou", 0.1), ("ae", 0.25), ("ao", 0.3),
     ("wu", 0.1), ("wo", 0.1), ("yi", 0.1), ("ye", 0.1),
+    # ة is an a; against a Latin silent e it is a guess (Porsche بورشه, but Hale is not حالة)
+    ("A@", 0.2),
 )}
 
 
+_FINALS = frozenset((WEAK, TA_MARBUTA))
+_LETTERS = VOWELS | GLIDES | set(_KEY_CLASS) | set(_AMBIGUOUS) | _FINALS | {AIN, INITIAL_AIN}  # the sound alphabet
+
+
 def _is_vowel(ch: str) -> bool:
-    return ch in VOWELS or ch == WEAK
+    return ch in VOWELS or ch in _FINALS
 
 
 def _weight(ch: str) -> float:
@@ -344,11 +362,11 @@ def _sub(a: str, b: str) -> float:
     if pair in _SUBSTITUTION:
         return _SUBSTITUTION[pair]
     if _is_vowel(a) and _is_vowel(b):
-        return 0.1 if WEAK in pair else 0.4
+        return 0.1 if pair & _FINALS else 0.4
     if pair & {AIN, INITIAL_AIN}:
         other = b if a in (AIN, INITIAL_AIN) else a
         return 0.3 if _is_vowel(other) or other in GLIDES else 1.0  # Omar عمر, Saudi سعودي
-    if WEAK in pair and (pair & (GLIDES | {"h"})):
+    if pair & _FINALS and pair & (GLIDES | {"h"}):
         return 0.2
     return 1.0
 
@@ -388,7 +406,7 @@ _SUB_ROWS: dict[str, dict[str, float]] = {}
 def _sub_row(ca: str) -> dict[str, float]:
     """Substitution costs from `ca`, filled in as letters come (the sound alphabet is small)."""
     row = _SUB_ROWS.setdefault(ca, {})
-    for cb in VOWELS | GLIDES | set(_KEY_CLASS) | set(_AMBIGUOUS) | {WEAK, AIN, INITIAL_AIN}:
+    for cb in _LETTERS:
         row[cb] = _sub(ca, cb)
     return row
 
@@ -436,7 +454,7 @@ def threshold(key_length: int) -> float:
 
 
 # What Arabic writes of a vowel: ا و ي as vowels, and ع, which Latin writes as one (Saad سعد, Omar عمر).
-_WRITTEN_VOWELS = frozenset("aiu") | {AIN, INITIAL_AIN}
+_WRITTEN_VOWELS = frozenset("aiu") | {AIN, INITIAL_AIN, TA_MARBUTA}
 
 
 def _arabic_side(query_word: str, candidate_word: str) -> int | None:
@@ -599,7 +617,7 @@ def match_readings(query_word: str, candidates: Readings) -> dict[str, float]:
 def _letter_floors() -> dict[str, float]:
     """Per letter, the most it may count for in `_floor`: at most its insertion cost, and never more
     than a substitution's cost above another letter's, so that no edit changes a floor by more than it costs."""
-    letters = VOWELS | GLIDES | set(_KEY_CLASS) | set(_AMBIGUOUS) | {WEAK, AIN, INITIAL_AIN}
+    letters = _LETTERS
     floors = {ch: _indel(ch) for ch in letters}
     changed = True
     while changed:  # the costs are few: this settles in a handful of rounds

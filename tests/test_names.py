@@ -29,6 +29,9 @@ CROSS_SCRIPT = [
     pytest.param("Drian", "لودريان", id="Arabic joins the particle Le"),
     pytest.param("Gaulle", "ديغول", id="Arabic joins the particle de"),
     pytest.param("Uber", "أوبر", id="two-consonant key with its vowel written by an initial alef"),
+    pytest.param("Porsche", "بورشه", id="final ه for a pronounced final e"),
+    pytest.param("Hama", "حماة", id="ة after ا is silent"),
+    pytest.param("Abdullah", "عبدالله", id="the final h of الله is heard"),
 ]
 
 
@@ -83,6 +86,7 @@ NOT_NAMES = [
     pytest.param("Kim", "قيم", id="ق does not meet Latin k in a short word"),
     pytest.param("Tim", "تم", id="two consonants and no vowel letter: an Arabic word, not a short name"),
     pytest.param("Tom", "تم", id="two consonants and no vowel letter, another vowel"),
+    pytest.param("Hall", "حالة", id="ة is a heard final a, which a name ending in a consonant lacks"),
 ]
 
 
@@ -136,6 +140,7 @@ TRANSLITERATIONS = [
     pytest.param("لافروف", "lafruf", id="و as u between consonants"),
     pytest.param("واشنطن", "washntn", id="initial و as w, short vowels absent"),
     pytest.param("تشرشل", "shrshl", id="تش is ch"),
+    pytest.param("غزة", "gza", id="ة is a final a"),
     pytest.param("Putin's", "putin", id="Latin is folded, possessive dropped"),
     pytest.param("2015", "", id="a number has none"),
 ]
