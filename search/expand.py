@@ -16,7 +16,7 @@ from whoosh import query as wq
 
 from search import arabic, dictionary, gazetteer, sound
 from search.analysis import word_forms, words
-from search.names import clitic_readings, is_match, similarity
+from search.names import MIN_KEY, clitic_readings, is_match, shared_key_length, similarity
 from search.script import ARABIC, LATIN, script_of
 
 SOUND_BOOST = 0.5  # times the similarity, in (0.7, 1]
@@ -24,7 +24,7 @@ ALIAS_BOOST = 0.6
 DICTIONARY_BOOST = 0.3
 SAME_SCRIPT_SIMILARITY = 0.95
 WORD_AS_NAME_SIMILARITY = 0.90  # an ordinary Arabic word meets a Latin name only this close
-BOTH_WORDS_SIMILARITY = 0.95  # and an ordinary Latin word only this close
+BOTH_WORDS_SIMILARITY = 0.95  # and an ordinary Latin word, or a name on two consonants, only this close
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,9 @@ def dictionary_allows(book, word: str, candidate: str) -> bool:
     (Washington) meets Washington, مركز (centre) does not meet Marcus and قطر
     (diameter) not Qatar, which the gazetteer lists instead.  Where the Latin
     word is a dictionary word too, two ordinary words meet only closer still:
-    بحوث (research) does not meet House, أبل meets Apple.
+    بحوث (research) does not meet House, أبل meets Apple.  So does a match that
+    rests on two consonants: they leave the vowels to decide, and an ordinary
+    word has many near namesakes (كبير meets no Pires, الدين no Dino).
     """
     if same_script(word, candidate):
         return True
@@ -134,7 +136,8 @@ def dictionary_allows(book, word: str, candidate: str) -> bool:
     if not ordinary(book, arabic_word) or translates(book, arabic_word, latin):
         return True
     close = similarity(arabic_word, latin)  # Mubarak is also مبارك "blessed": a name that close is kept
-    return close >= BOTH_WORDS_SIMILARITY or (close >= WORD_AS_NAME_SIMILARITY and not book.is_word(latin))
+    return close >= BOTH_WORDS_SIMILARITY or (close >= WORD_AS_NAME_SIMILARITY and not book.is_word(latin)
+                                              and shared_key_length(arabic_word, latin) > MIN_KEY)
 
 
 def _by_sound(reader, typed: str, word: str, book=None, lexicon=None) -> list[Alternative]:

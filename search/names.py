@@ -440,6 +440,17 @@ def similarity(query_word: str, candidate_word: str) -> float:
     return best
 
 
+@lru_cache(maxsize=200_000)
+def shared_key_length(first: str, second: str) -> int:
+    """The most consonants a key of both words has (0 when they share none): what a match rests on.
+
+    >>> shared_key_length("Putin", "بوتين"), shared_key_length("Tim", "تيم"), shared_key_length("Tim", "لندن")
+    (3, 2, 0)
+    """
+    keys = [_keys_of(s.text) for s in spellings(second)]
+    return max((len(key) for sa in spellings(first) for kb in keys for key in _keys_of(sa.text) & kb), default=0)
+
+
 # The shorter the shared key, the more unrelated words share it, so the
 # closer the whole spelling must be. Tuned on search/data/name_pairs.tsv
 # against the frequent words of the corpora (see search/evaluate.py).
