@@ -80,6 +80,8 @@ _LATIN_READINGS = (
     ("ngh", r"ngh", "ng|h", 0.03),  # Birmingham برمنغهام, Shanghai شنغهاي
     ("ng", r"(?<=n)g(?=[^aeiouy])", "", 0.03),  # Washington واشنطن (but هونغ كونغ keeps it)
     ("ow", r"ow$", "ov", 0.04),  # German -ow for Russian -ov: Gerasimow
+    ("ll", r"(?<=[aeiou])ll(?=[aeiou])", "y", 0.04),  # Spanish ll: Casillas كاسياس
+    ("th", r"th", "t|h", 0.03),  # t and h of a compound: Lufthansa لوفتهانزا
 )
 # French endings Arabic does not pronounce, tried in order (only the first applies).
 _SILENT_ENDINGS = (

@@ -32,6 +32,8 @@ CROSS_SCRIPT = [
     pytest.param("Porsche", "بورشه", id="final ه for a pronounced final e"),
     pytest.param("Hama", "حماة", id="ة after ا is silent"),
     pytest.param("Abdullah", "عبدالله", id="the final h of الله is heard"),
+    pytest.param("Casillas", "كاسياس", id="Spanish ll as y"),
+    pytest.param("Lufthansa", "لوفتهانزا", id="t and h of a compound, not th"),
 ]
 
 
