@@ -325,11 +325,13 @@ _VOWEL_INDEL, _GLIDE_INDEL = 0.2, 0.25
 _SUBSTITUTION = {frozenset(pair): cost for pair, cost in (
     # one key class: the same sound heard by two scripts
     ("pb", 0.05), ("vf", 0.05), ("jg", 0.1), ("zs", 0.05), ("Kk", 0.3), ("Kq", 0.3),
-    ("Tt", 0.05), ("Ts", 0.1), ("Dd", 0.05), ("Dt", 0.1), ("Dz", 0.1), ("Zz", 0.05), ("Zd", 0.1),
+    ("Tt", 0.05), ("Dd", 0.05), ("Dt", 0.1), ("Dz", 0.1), ("Zz", 0.05), ("Zd", 0.1),
     ("xs", 0.3), ("xz", 0.4), ("Ds", 0.2), ("Zs", 0.1),
     # ق is Latin q (Qatar, Iraq); Arabic writes a Latin c or k with ك (Cal كال, Kim كيم), so ق
     # meets them only in long-settled names (Ankara أنقرة, Africa أفريقيا), and short قال is not Cal
     ("qk", 0.35),
+    # ث is th (Athens أثينا, Houthis الحوثيين); a Latin s is س, and ث only in Ottoman forms (Osman عثمان)
+    ("Ts", 0.3),
     # neighbouring sounds in different classes
     ("td", 0.5), ("kg", 0.5), ("qg", 0.5), ("Kh", 0.5), ("wf", 0.5), ("wv", 0.5),
     # vowels; Latin e and i, o and u are one Arabic letter each

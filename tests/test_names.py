@@ -89,6 +89,7 @@ NOT_NAMES = [
     pytest.param("Tim", "تم", id="two consonants and no vowel letter: an Arabic word, not a short name"),
     pytest.param("Tom", "تم", id="two consonants and no vowel letter, another vowel"),
     pytest.param("Hall", "حالة", id="ة is a heard final a, which a name ending in a consonant lacks"),
+    pytest.param("House", "حوثي", id="ث is th, not a Latin s"),
 ]
 
 
