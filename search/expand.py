@@ -106,9 +106,14 @@ def function_word(word: str) -> bool:
 
 def ordinary(book, word: str) -> bool:
     """Whether an Arabic word is a FreeDict word, also once its clitics are off:
-    بشكل is ب + شكل (form), لانه is ل + انه."""
+    بشكل is ب + شكل (form), لانه is ل + انه.  A word that FreeDict translates
+    as it stands, with nothing for the stemmer to take off, is one too, though
+    no one-word entry writes it so: حال (case), ليس (not), قام (stood)."""
     readings = clitic_readings(gazetteer.normalize(word))
-    return book.is_word(word) or any(book.is_word(r) or arabic.is_stop(r) for r in readings)
+    if book.is_word(word) or any(book.is_word(r) or arabic.is_stop(r) for r in readings):
+        return True
+    forms = word_forms(word)
+    return forms is not None and forms[0] == forms[1] and bool(book.meanings(word))
 
 
 def dictionary_allows(book, word: str, candidate: str) -> bool:

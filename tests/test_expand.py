@@ -30,6 +30,7 @@ def book():
         pytest.param("Pires", "كبير", False, id="big, on two consonants: a name that close is not enough"),
         pytest.param("Dino", "الدين", False, id="religion, on two consonants behind the article"),
         pytest.param("Amer", "امير", True, id="prince, on two consonants but within 0.95 of Amer: still a (false) match"),
+        pytest.param("Hines", "حين", False, id="when: translated as it stands, though no entry writes it so"),
         pytest.param("House", "حوثي", True, id="an Arabic word the dictionary lacks is left to sound"),
         pytest.param("فلا", "Fla", False, id="a stop word behind a conjunction meets no name"),
         pytest.param("لانه", "Lane", False, id="a stop word behind a preposition meets no name, however close"),
