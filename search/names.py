@@ -468,7 +468,8 @@ def threshold(key_length: int) -> float:
     return THRESHOLDS.get(key_length, LONG_KEY_THRESHOLD) if key_length >= MIN_KEY else float("inf")
 
 
-# What Arabic writes of a vowel: ا و ي as vowels, and ع, which Latin writes as one (Saad سعد, Omar عمر).
+# What Arabic writes of a vowel: ا و ي as vowels, ة as a final a (غزة Gaza), and ع, which Latin
+# writes as one (Saad سعد, Omar عمر).
 _WRITTEN_VOWELS = frozenset("aiu") | {AIN, INITIAL_AIN, TA_MARBUTA}
 
 
@@ -484,7 +485,7 @@ def _unwritten(arabic_text: str, latin_text: str, key_length: int) -> bool:
     """Whether a reading pair of two consonants fails because Arabic writes none of the vowels Latin has.
 
     Arabic writes the vowels of a borrowed name with letters (Tim تيم, Tom توم, Obama أوباما); a
-    word of two consonants and no vowel letter is an Arabic word (تم, حق, سنة), which a short
+    word of two consonants and no vowel letter is an Arabic word (تم, حق, بد), which a short
     Latin name with vowels does not sound like. Longer keys carry enough consonants on their own:
     Ahmed أحمد, Idlib إدلب.
     """
