@@ -17,7 +17,7 @@ from whoosh import query as wq
 from search import arabic, dictionary, gazetteer, sound
 from search.analysis import word_forms, words
 from search.english import FUNCTION_WORDS
-from search.names import clitic_readings, is_match, similarity
+from search.names import MIN_KEY, clitic_readings, is_match, shared_key_length, similarity
 from search.script import ARABIC, LATIN, script_of
 
 SOUND_BOOST = 0.5  # times the similarity, in (0.7, 1]
@@ -25,7 +25,7 @@ ALIAS_BOOST = 0.6
 DICTIONARY_BOOST = 0.3
 SAME_SCRIPT_SIMILARITY = 0.95
 WORD_AS_NAME_SIMILARITY = 0.90  # an ordinary Arabic word meets a Latin name only this close
-BOTH_WORDS_SIMILARITY = 0.95  # and an ordinary Latin word only this close
+BOTH_WORDS_SIMILARITY = 0.95  # and an ordinary Latin word, or a name on two consonants, only this close
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,14 @@ def function_word(word: str) -> bool:
 
 def ordinary(book, word: str) -> bool:
     """Whether an Arabic word is a FreeDict word, also once its clitics are off:
-    بشكل is ب + شكل (form), لانه is ل + انه."""
+    بشكل is ب + شكل (form), لانه is ل + انه.  A word that FreeDict translates
+    as it stands, with nothing for the stemmer to take off, is one too, though
+    no one-word entry writes it so: حال (case), ليس (not), قام (stood)."""
     readings = clitic_readings(gazetteer.normalize(word))
-    return book.is_word(word) or any(book.is_word(r) or arabic.is_stop(r) for r in readings)
+    if book.is_word(word) or any(book.is_word(r) or arabic.is_stop(r) for r in readings):
+        return True
+    forms = word_forms(word)
+    return forms is not None and forms[0] == forms[1] and bool(book.meanings(word))
 
 
 def dictionary_allows(book, word: str, candidate: str) -> bool:
@@ -122,7 +127,9 @@ def dictionary_allows(book, word: str, candidate: str) -> bool:
     (Washington) meets Washington, مركز (centre) does not meet Marcus and قطر
     (diameter) not Qatar, which the gazetteer lists instead.  Where the Latin
     word is a dictionary word too, two ordinary words meet only closer still:
-    بحوث (research) does not meet House, أبل meets Apple.
+    بحوث (research) does not meet House, أبل meets Apple.  So does a match that
+    rests on two consonants: they leave the vowels to decide, and an ordinary
+    word has many near namesakes (كبير meets no Pires, الدين no Dino).
     """
     if same_script(word, candidate):
         return True
@@ -135,7 +142,8 @@ def dictionary_allows(book, word: str, candidate: str) -> bool:
     if not ordinary(book, arabic_word) or translates(book, arabic_word, latin):
         return True
     close = similarity(arabic_word, latin)  # Mubarak is also مبارك "blessed": a name that close is kept
-    return close >= BOTH_WORDS_SIMILARITY or (close >= WORD_AS_NAME_SIMILARITY and not book.is_word(latin))
+    return close >= BOTH_WORDS_SIMILARITY or (close >= WORD_AS_NAME_SIMILARITY and not book.is_word(latin)
+                                              and shared_key_length(arabic_word, latin) > MIN_KEY)
 
 
 def _by_sound(reader, typed: str, word: str, book=None, lexicon=None) -> list[Alternative]:

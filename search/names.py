@@ -32,10 +32,12 @@ from search.script import ARABIC, LATIN, script_of
 # One character per sound. Lower-case Latin letters mean themselves; the rest:
 #   x  sh (ش, تش, sh, ch)       K  kh (خ, kh)          '  ع inside a word (Saud سعود: Latin drops it)
 #   T  ث (th or s)              D  ذ (dh, d, t or z)   E  ع opening a word (Omar عمر: Latin writes a vowel)
-#   Z  ظ (dh, d or z)           @  a weak final vowel: Latin silent e, Arabic ة or final ه
+#   Z  ظ (dh, d or z)           @  a weak final vowel: Latin silent e, Arabic ه after ا (حماة)
+#   A  Arabic ة or final ه after a consonant: a final a (Jeddah جدة, Gaza غزه)
 VOWELS = frozenset("aeiou")
 GLIDES = frozenset("wy")
 WEAK = "@"
+TA_MARBUTA = "A"
 AIN = "'"
 INITIAL_AIN = "E"
 
@@ -78,6 +80,8 @@ _LATIN_READINGS = (
     ("ngh", r"ngh", "ng|h", 0.03),  # Birmingham برمنغهام, Shanghai شنغهاي
     ("ng", r"(?<=n)g(?=[^aeiouy])", "", 0.03),  # Washington واشنطن (but هونغ كونغ keeps it)
     ("ow", r"ow$", "ov", 0.04),  # German -ow for Russian -ov: Gerasimow
+    ("ll", r"(?<=[aeiou])ll(?=[aeiou])", "y", 0.04),  # Spanish ll: Casillas كاسياس
+    ("th", r"th", "t|h", 0.03),  # t and h of a compound: Lufthansa لوفتهانزا
 )
 # French endings Arabic does not pronounce, tried in order (only the first applies).
 _SILENT_ENDINGS = (
@@ -89,6 +93,7 @@ _SILENT_PENALTY = 0.03  # Renault رينو, Villiers فيلييه, Francois فر
 # Romance particles that Arabic joins to the name: ديغول de Gaulle, لودريان Le Drian.
 _PARTICLES = ("دي", "دو", "لو", "لا")
 
+_FRENCH_E = 0.05  # final يه read as a French é or -ier: Villiers فيلييه, Calais كاليه
 _ARTICLE_AS_NAME = 0.05  # ال read as part of the name (ألبانيا) rather than the article
 MIN_KEY = 2  # a key of one consonant would meet half the dictionary
 KEY_LETTERS = "".join(sorted(set(_KEY_CLASS.values()) | set("".join(_AMBIGUOUS.values()))))
@@ -122,7 +127,9 @@ def _spell_arabic(word: str) -> str:
             glide = not seated and (i == 0 or prev == "ا" or nxt == "ا")
             out.append(("w" if ch == "و" else "y") if glide else ("u" if ch == "و" else "i"))
         elif ch == "ه" and i == len(word) - 1 and i > 0:
-            out.append(WEAK)  # ة, or a final h few hear: حماة, غزه
+            # ة, or a final h few hear: a final a (غزه Gaza), silent once ا has written it (حماة Hama);
+            # the h of الله is heard (عبدالله Abdullah)
+            out.append(WEAK if prev == "ا" else "h" if word.endswith("لله") else TA_MARBUTA)
         elif ch == "ع" and i == 0:
             out.append(INITIAL_AIN)
         elif ch in _ARABIC:
@@ -213,8 +220,14 @@ def _arabic_spellings(word: str) -> list[Spelling]:
     own = _ARTICLE_AS_NAME if word.startswith("ال") else 0.0  # most ال words are article + noun
     bases = [(word, own)] + [(rest, 0.02) for rest in clitic_readings(word)]
     found = [Spelling(_spell_arabic(base), cost) for base, cost in bases]
+    # Final يه is also how Arabic writes a French é: ي the vowel, ه a weak ending.
+    found += [Spelling(text[:-2] + WEAK, cost + _FRENCH_E) for text, cost in found
+              if text.endswith("i" + TA_MARBUTA) and len(text) >= 4]
     if "لل" in word:
-        found.append(Spelling(_spell_arabic(word.replace("لل", "ل")), 0.0))  # ال + ل: عبدالله Abdullah
+        merged = _spell_arabic(word.replace("لل", "ل"))  # ال + ل: عبدالله Abdullah
+        if word.endswith("لله") and merged.endswith(TA_MARBUTA):
+            merged = merged[:-1] + "h"  # still the h of الله
+        found.append(Spelling(merged, 0.0))
     for base, cost in bases:
         for particle in _PARTICLES:
             if base.startswith(particle) and len(base) - len(particle) >= 3:
@@ -290,7 +303,7 @@ def forget_words() -> None:
 
 # --- transliteration and similarity --------------------------------------------
 
-_READABLE = str.maketrans({"x": "sh", "K": "kh", "T": "th", "D": "dh", "Z": "z", WEAK: "a",
+_READABLE = str.maketrans({"x": "sh", "K": "kh", "T": "th", "D": "dh", "Z": "z", WEAK: "a", TA_MARBUTA: "a",
                            AIN: "'", INITIAL_AIN: "'"})
 
 
@@ -306,24 +319,36 @@ def transliterate(word: str) -> str:
 
 # A weighted edit distance. Arabic leaves short vowels unwritten, so a Latin
 # vowel with nothing opposite costs little; a consonant costs a whole unit.
-_WEIGHT = {WEAK: 0.2, AIN: 0.7, INITIAL_AIN: 0.7, "h": 0.7}
-_INDEL = {WEAK: 0.05, AIN: 0.7, INITIAL_AIN: 1.0, "h": 0.5}  # Putin is not عبوتين
+_WEIGHT = {WEAK: 0.2, TA_MARBUTA: 0.2, AIN: 0.7, INITIAL_AIN: 0.7, "h": 0.7}
+# Putin is not عبوتين; ة is heard (Jeddah, Hama), so a Latin name that ends without a vowel lacks it: Hall is not حالة
+_INDEL = {WEAK: 0.05, TA_MARBUTA: 0.3, AIN: 0.7, INITIAL_AIN: 1.0, "h": 0.5}
 _VOWEL_INDEL, _GLIDE_INDEL = 0.2, 0.25
 _SUBSTITUTION = {frozenset(pair): cost for pair, cost in (
     # one key class: the same sound heard by two scripts
-    ("pb", 0.05), ("vf", 0.05), ("jg", 0.1), ("qk", 0.05), ("zs", 0.05), ("Kk", 0.3), ("Kq", 0.3),
-    ("Tt", 0.05), ("Ts", 0.1), ("Dd", 0.05), ("Dt", 0.1), ("Dz", 0.1), ("Zz", 0.05), ("Zd", 0.1),
+    ("pb", 0.05), ("vf", 0.05), ("jg", 0.1), ("zs", 0.05), ("Kk", 0.3), ("Kq", 0.3),
+    ("Tt", 0.05), ("Dd", 0.05), ("Dt", 0.1), ("Dz", 0.1), ("Zz", 0.05), ("Zd", 0.1),
     ("xs", 0.3), ("xz", 0.4), ("Ds", 0.2), ("Zs", 0.1),
+    # ق is Latin q (Qatar, Iraq); Arabic writes a Latin c or k with ك (Cal كال, Kim كيم), so ق
+    # meets them only in long-settled names (Ankara أنقرة, Africa أفريقيا), and short قال is not Cal
+    ("qk", 0.35),
+    # ث is th (Athens أثينا, Houthis الحوثيين); a Latin s is س, and ث only in Ottoman forms (Osman عثمان)
+    ("Ts", 0.3),
     # neighbouring sounds in different classes
     ("td", 0.5), ("kg", 0.5), ("qg", 0.5), ("Kh", 0.5), ("wf", 0.5), ("wv", 0.5),
     # vowels; Latin e and i, o and u are one Arabic letter each
     ("ei", 0.1), ("ou", 0.1), ("ae", 0.25), ("ao", 0.3),
     ("wu", 0.1), ("wo", 0.1), ("yi", 0.1), ("ye", 0.1),
+    # ة is an a; against a Latin silent e it is a guess (Porsche بورشه, but Hale is not حالة)
+    ("A@", 0.2),
 )}
 
 
+_FINALS = frozenset((WEAK, TA_MARBUTA))
+_LETTERS = VOWELS | GLIDES | set(_KEY_CLASS) | set(_AMBIGUOUS) | _FINALS | {AIN, INITIAL_AIN}  # the sound alphabet
+
+
 def _is_vowel(ch: str) -> bool:
-    return ch in VOWELS or ch == WEAK
+    return ch in VOWELS or ch in _FINALS
 
 
 def _weight(ch: str) -> float:
@@ -342,11 +367,11 @@ def _sub(a: str, b: str) -> float:
     if pair in _SUBSTITUTION:
         return _SUBSTITUTION[pair]
     if _is_vowel(a) and _is_vowel(b):
-        return 0.1 if WEAK in pair else 0.4
+        return 0.1 if pair & _FINALS else 0.4
     if pair & {AIN, INITIAL_AIN}:
         other = b if a in (AIN, INITIAL_AIN) else a
         return 0.3 if _is_vowel(other) or other in GLIDES else 1.0  # Omar عمر, Saudi سعودي
-    if WEAK in pair and (pair & (GLIDES | {"h"})):
+    if pair & _FINALS and pair & (GLIDES | {"h"}):
         return 0.2
     return 1.0
 
@@ -386,7 +411,7 @@ _SUB_ROWS: dict[str, dict[str, float]] = {}
 def _sub_row(ca: str) -> dict[str, float]:
     """Substitution costs from `ca`, filled in as letters come (the sound alphabet is small)."""
     row = _SUB_ROWS.setdefault(ca, {})
-    for cb in VOWELS | GLIDES | set(_KEY_CLASS) | set(_AMBIGUOUS) | {WEAK, AIN, INITIAL_AIN}:
+    for cb in _LETTERS:
         row[cb] = _sub(ca, cb)
     return row
 
@@ -420,6 +445,17 @@ def similarity(query_word: str, candidate_word: str) -> float:
     return best
 
 
+@lru_cache(maxsize=200_000)
+def shared_key_length(first: str, second: str) -> int:
+    """The most consonants a key of both words has (0 when they share none): what a match rests on.
+
+    >>> shared_key_length("Putin", "بوتين"), shared_key_length("Tim", "تيم"), shared_key_length("Tim", "لندن")
+    (3, 2, 0)
+    """
+    keys = [_keys_of(s.text) for s in spellings(second)]
+    return max((len(key) for sa in spellings(first) for kb in keys for key in _keys_of(sa.text) & kb), default=0)
+
+
 # The shorter the shared key, the more unrelated words share it, so the
 # closer the whole spelling must be. Tuned on search/data/name_pairs.tsv
 # against the frequent words of the corpora (see search/evaluate.py).
@@ -433,6 +469,31 @@ def threshold(key_length: int) -> float:
     return THRESHOLDS.get(key_length, LONG_KEY_THRESHOLD) if key_length >= MIN_KEY else float("inf")
 
 
+# What Arabic writes of a vowel: ا و ي as vowels, ة as a final a (غزة Gaza), and ع, which Latin
+# writes as one (Saad سعد, Omar عمر).
+_WRITTEN_VOWELS = frozenset("aiu") | {AIN, INITIAL_AIN, TA_MARBUTA}
+
+
+def _arabic_side(query_word: str, candidate_word: str) -> int | None:
+    """0 when the query is the Arabic word of a cross-script pair, 1 when the candidate is, else None."""
+    first, second = script_of(query_word), script_of(candidate_word)
+    if first == second:
+        return None
+    return 0 if first == ARABIC else 1 if second == ARABIC else None
+
+
+def _unwritten(arabic_text: str, latin_text: str, key_length: int) -> bool:
+    """Whether a reading pair of two consonants fails because Arabic writes none of the vowels Latin has.
+
+    Arabic writes the vowels of a borrowed name with letters (Tim تيم, Tom توم, Obama أوباما); a
+    word of two consonants and no vowel letter is an Arabic word (تم, حق, بد), which a short
+    Latin name with vowels does not sound like. Longer keys carry enough consonants on their own:
+    Ahmed أحمد, Idlib إدلب.
+    """
+    return (key_length == MIN_KEY and not any(ch in _WRITTEN_VOWELS for ch in arabic_text)
+            and any(ch in VOWELS for ch in latin_text))
+
+
 @lru_cache(maxsize=200_000)
 def is_match(query_word: str, candidate_word: str) -> bool:
     """Whether two words share a key and sound alike enough for its length.
@@ -443,13 +504,18 @@ def is_match(query_word: str, candidate_word: str) -> bool:
     >>> is_match("Gerasimow", "غيراسيموف"), is_match("Lavrov", "لافروف"), is_match("Putin", "عبوتين")
     (True, True, False)
     """
+    arabic_side = _arabic_side(query_word, candidate_word)
     for sa in spellings(query_word):
         keys_a = _keys_of(sa.text)
         for sb in spellings(candidate_word):
             shared = keys_a & _keys_of(sb.text)
             if not shared:
                 continue
-            needed = threshold(max(map(len, shared)))
+            key_length = max(map(len, shared))
+            if arabic_side is not None and _unwritten(*((sa.text, sb.text) if arabic_side == 0 else (sb.text, sa.text)),
+                                                      key_length):
+                continue
+            needed = threshold(key_length)
             heavier = _heavier(sa.text, sb.text)
             # score >= needed  <=>  distance <= (1 - needed - penalties) * heavier; a little
             # slack keeps the early stop from ever deciding what the exact score would not.
@@ -553,7 +619,12 @@ def match_readings(query_word: str, candidates: Readings) -> dict[str, float]:
         n, sa, sb = int(owners[i]), query[which[i]], candidates.spellings[rows[i]]
         shared = _keys_of(sa.text) & _keys_of(sb.text)
         if shared and n not in matched:
-            needed = threshold(max(map(len, shared)))
+            key_length = max(map(len, shared))
+            arabic_side = _arabic_side(query_word, candidates.words[n])
+            if arabic_side is not None and _unwritten(*((sa.text, sb.text) if arabic_side == 0 else (sb.text, sa.text)),
+                                                      key_length):
+                continue
+            needed = threshold(key_length)
             limit = (1.0 - needed - sa.penalty - sb.penalty) * heavier[i] + 1e-6
             if limit >= 0 and distances[i] <= limit and scores[i] >= needed:
                 matched.add(n)
@@ -563,7 +634,7 @@ def match_readings(query_word: str, candidates: Readings) -> dict[str, float]:
 def _letter_floors() -> dict[str, float]:
     """Per letter, the most it may count for in `_floor`: at most its insertion cost, and never more
     than a substitution's cost above another letter's, so that no edit changes a floor by more than it costs."""
-    letters = VOWELS | GLIDES | set(_KEY_CLASS) | set(_AMBIGUOUS) | {WEAK, AIN, INITIAL_AIN}
+    letters = _LETTERS
     floors = {ch: _indel(ch) for ch in letters}
     changed = True
     while changed:  # the costs are few: this settles in a handful of rounds
