@@ -28,10 +28,10 @@ sysdeps:
 index: install
 	$(PY) -m search index
 
-var/index/CURRENT:
-	$(MAKE) index
-
-run: install sysdeps var/index/CURRENT
+# --update builds what the corpus lacks from the index: nothing if nothing changed (well under a
+# second), everything if there is no index or it was built by another version of the analysis.
+run: install sysdeps
+	$(PY) -m search index --update
 	$(PY) -m search serve
 
 test: install sysdeps
