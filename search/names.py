@@ -494,6 +494,15 @@ def _unwritten(arabic_text: str, latin_text: str, key_length: int) -> bool:
             and any(ch in VOWELS for ch in latin_text))
 
 
+
+def _unwritten_pair(arabic_side: int | None, query_text: str, candidate_text: str, key_length: int) -> bool:
+    """`_unwritten` for a query reading and a candidate reading, `arabic_side` as `_arabic_side` gives it."""
+    if arabic_side is None:
+        return False
+    arabic_text, latin_text = (query_text, candidate_text) if arabic_side == 0 else (candidate_text, query_text)
+    return _unwritten(arabic_text, latin_text, key_length)
+
+
 @lru_cache(maxsize=200_000)
 def is_match(query_word: str, candidate_word: str) -> bool:
     """Whether two words share a key and sound alike enough for its length.
@@ -512,8 +521,7 @@ def is_match(query_word: str, candidate_word: str) -> bool:
             if not shared:
                 continue
             key_length = max(map(len, shared))
-            if arabic_side is not None and _unwritten(*((sa.text, sb.text) if arabic_side == 0 else (sb.text, sa.text)),
-                                                      key_length):
+            if _unwritten_pair(arabic_side, sa.text, sb.text, key_length):
                 continue
             needed = threshold(key_length)
             heavier = _heavier(sa.text, sb.text)
@@ -621,8 +629,7 @@ def match_readings(query_word: str, candidates: Readings) -> dict[str, float]:
         if shared and n not in matched:
             key_length = max(map(len, shared))
             arabic_side = _arabic_side(query_word, candidates.words[n])
-            if arabic_side is not None and _unwritten(*((sa.text, sb.text) if arabic_side == 0 else (sb.text, sa.text)),
-                                                      key_length):
+            if _unwritten_pair(arabic_side, sa.text, sb.text, key_length):
                 continue
             needed = threshold(key_length)
             limit = (1.0 - needed - sa.penalty - sb.penalty) * heavier[i] + 1e-6
