@@ -563,6 +563,8 @@ class Readings(NamedTuple):
     floors: np.ndarray  # per reading, its _floor
     weights: np.ndarray  # per reading, its _total_weight
     penalties: np.ndarray
+    codes: np.ndarray  # per reading, its letters as numbers (`_coded`), for `_distances`
+    lengths: np.ndarray  # per reading, its number of letters
 
 
 def readings(words, *, exact_forms: bool = False) -> Readings:
@@ -577,7 +579,8 @@ def readings(words, *, exact_forms: bool = False) -> Readings:
             found += spelled
             kept.append(word)
     return Readings(kept, np.array(owners, dtype=np.intp), found, np.array([_floor(s.text) for s in found]),
-                    np.array([_total_weight(s.text) for s in found]), np.array([s.penalty for s in found]))
+                    np.array([_total_weight(s.text) for s in found]), np.array([s.penalty for s in found]),
+                    *_coded([s.text for s in found]))
 
 
 def match_all(query_word: str, candidate_words, *, exact_forms: bool = False) -> dict[str, float]:
@@ -616,24 +619,32 @@ def match_readings(query_word: str, candidates: Readings) -> dict[str, float]:
     order = np.argsort(candidates.owners[rows], kind="stable")  # each candidate's pairs together
     rows, which = rows[order], which[order]
     owners = candidates.owners[rows]
-    distances = _distances([query[q].text for q in which.tolist()],
-                           [candidates.spellings[i].text for i in rows.tolist()])
+    query_codes, query_lengths = _coded([sa.text for sa in query])
+    b_lengths = candidates.lengths[rows]
+    distances = _distances(query_codes[which], query_lengths[which],
+                           candidates.codes[rows, :b_lengths.max()], b_lengths)
     heavier = np.maximum(np.maximum(query_weights[which], candidates.weights[rows]), 1e-9)
     scores = np.maximum(0.0, 1.0 - distances / heavier) - query_penalties[which] - candidates.penalties[rows]
     firsts = np.flatnonzero(np.diff(owners, prepend=-1))  # each candidate's first pair
     best = dict(zip(owners[firsts].tolist(), np.maximum(np.maximum.reduceat(scores, firsts), 0.0).tolist()))
-    matched = set()
-    for i in np.flatnonzero(scores >= _LOWEST_THRESHOLD).tolist():  # only these can clear a threshold
-        n, sa, sb = int(owners[i]), query[which[i]], candidates.spellings[rows[i]]
+    matched, sides = set(), {}
+    near = np.flatnonzero(scores >= _LOWEST_THRESHOLD)  # only these pairs can clear a threshold
+    for n, q, row, heavy, distance, score in zip(owners[near].tolist(), which[near].tolist(), rows[near].tolist(),
+                                                 heavier[near].tolist(), distances[near].tolist(),
+                                                 scores[near].tolist()):
+        if n in matched:
+            continue
+        sa, sb = query[q], candidates.spellings[row]
         shared = _keys_of(sa.text) & _keys_of(sb.text)
-        if shared and n not in matched:
+        if shared:
             key_length = max(map(len, shared))
-            arabic_side = _arabic_side(query_word, candidates.words[n])
-            if _unwritten_pair(arabic_side, sa.text, sb.text, key_length):
+            if n not in sides:
+                sides[n] = _arabic_side(query_word, candidates.words[n])
+            if _unwritten_pair(sides[n], sa.text, sb.text, key_length):
                 continue
             needed = threshold(key_length)
-            limit = (1.0 - needed - sa.penalty - sb.penalty) * heavier[i] + 1e-6
-            if limit >= 0 and distances[i] <= limit and scores[i] >= needed:
+            limit = (1.0 - needed - sa.penalty - sb.penalty) * heavy + 1e-6
+            if limit >= 0 and distance <= limit and score >= needed:
                 matched.add(n)
     return {candidates.words[n]: best[n] for n in sorted(matched)}
 
@@ -668,11 +679,12 @@ _CODES: dict[str, int] = {}  # the sound alphabet's letters, numbered as they co
 _COSTS: list = [None, None]  # [substitution matrix, insertion costs] for the letters numbered so far
 
 
-def _coded(texts: list[str]) -> np.ndarray:
-    """The texts as rows of letter numbers, padded with 0 (whose cells are never read)."""
+def _coded(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The texts as rows of letter numbers, padded with 0 (whose cells are never read), and their lengths."""
     codes = [_code(text) for text in texts]
-    width = max(map(len, codes))
-    return np.array([c + (0,) * (width - len(c)) for c in codes], dtype=np.intp)
+    width = max(map(len, codes), default=0)
+    return (np.array([c + (0,) * (width - len(c)) for c in codes], dtype=np.intp).reshape(len(codes), width),
+            np.fromiter(map(len, codes), dtype=np.intp, count=len(codes)))
 
 
 @lru_cache(maxsize=200_000)
@@ -695,18 +707,15 @@ def _cost_tables() -> tuple[np.ndarray, np.ndarray]:
     return sub, indel
 
 
-def _distances(a_texts: list[str], b_texts: list[str]) -> np.ndarray:
-    """`_distance(a, b)` of each pair, row by row."""
-    a, b = _coded(a_texts), _coded(b_texts)
+def _distances(a: np.ndarray, a_lengths: np.ndarray, b: np.ndarray, b_lengths: np.ndarray) -> np.ndarray:
+    """`_distance` of each pair of readings, row by row, the readings `_coded`."""
     sub, indel = _cost_tables()
-    rows = np.arange(len(a_texts))
-    a_lengths = np.fromiter(map(len, a_texts), dtype=np.intp, count=len(a_texts))
-    b_lengths = np.fromiter(map(len, b_texts), dtype=np.intp, count=len(b_texts))
+    rows = np.arange(len(a))
     b_indel = indel[b]
     previous = np.zeros((len(b), b.shape[1] + 1))
     for j in range(b.shape[1]):  # the first row: insert b's letters one by one
         previous[:, j + 1] = previous[:, j] + b_indel[:, j]
-    done = np.zeros(len(a_texts))
+    done = np.zeros(len(a))
     done[a_lengths == 0] = previous[rows, b_lengths][a_lengths == 0]
     for i in range(a.shape[1]):
         a_indel = indel[a[:, i]]
