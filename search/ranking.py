@@ -21,6 +21,7 @@ hold those documents; what it finds is kept like a term's postings.
 """
 
 import heapq
+import math
 from collections import Counter
 from functools import reduce
 
@@ -113,8 +114,6 @@ class Ranker:
             btext = schema_field.to_bytes(text)
         except ValueError:
             return _EMPTY
-        if (field, btext) not in searcher.reader():
-            return _EMPTY
         ids, weights = [], []
         for leaf, offset in searcher.leaf_searchers():
             reader = leaf.reader()
@@ -123,11 +122,15 @@ class Ranker:
             for block_ids, block_weights in _blocks(reader.postings(field, btext)):
                 ids.append(block_ids + offset)
                 weights.append(block_weights)
+        if not ids:
+            return _EMPTY
         ids, weights = np.concatenate(ids), np.concatenate(weights)
         if not schema_field.scorable:
             return ids, weights
         weighting = searcher.weighting
-        idf = searcher.idf(field, btext)
+        # Whoosh's idf (WeightingModel.idf), its document frequency counted here rather than looked up
+        # again in each segment: a term's postings, deleted documents' too, as its term info counts them.
+        idf = math.log(searcher.doc_count_all() / (len(ids) + 1)) + 1
         average = searcher.avg_field_length(field) or 1
         lengths = self.lengths(searcher, field)[ids]
         scores = bm25(idf, weights, lengths, average, weighting._field_B.get(field, weighting.B), weighting.K1)
