@@ -133,12 +133,13 @@ class Entries(NamedTuple):
     exacts: list
     single: Readings  # the one-word entries, read as they stand
     joined: Readings  # particle + name, read once joined: "abu dhabi's" as "abudhabi's"
+    shares: dict  # Latin word -> its name_share, filled in as searches ask
 
 
 def entries(reader, key: str) -> Entries:
     exacts = [_decode(term).split(" ", 1)[1] for term in islice(reader.expand_prefix(FIELD, key + " "), MAX_CANDIDATES)]
     return Entries(exacts, readings([e for e in exacts if " " not in e], exact_forms=True),
-                   readings([e.replace(" ", "") for e in exacts if " " in e]))
+                   readings([e.replace(" ", "") for e in exacts if " " in e]), {})
 
 
 SHORT_KEY = 3  # consonants; keys this short are shared by many words and list hundreds of entries
@@ -172,7 +173,9 @@ def candidates(reader, word: str, exclude: str = "", cache=None) -> list[Candida
             if score is None or exact == exclude or exact in found:
                 continue
             if script_of(exact) == LATIN and " " not in exact:
-                share = name_share(reader, exact)
+                if exact not in under.shares:  # three segments' lookups each, for the same words again and again
+                    under.shares[exact] = name_share(reader, exact)
+                share = under.shares[exact]
                 if share is not None and share < NAME_SHARE:
                     continue
             found[exact] = score
