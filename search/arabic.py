@@ -66,7 +66,10 @@ def is_stop(normalized: str) -> bool:
 
 def stem(word: str) -> str:
     """Light stem of a word: article and conjunction prefixes, common suffixes."""
-    word = normalize(word)
+    return _stem_normalized(normalize(word))
+
+
+def _stem_normalized(word: str) -> str:
     for prefix in PREFIXES:
         if word.startswith(prefix) and len(word) >= len(prefix) + (2 if len(prefix) > 1 else 3):
             word = word[len(prefix):]
@@ -86,4 +89,4 @@ def index_forms(word: str) -> tuple[str, str] | None:
     exact = normalize(word)
     if not exact or is_stop(exact):
         return None
-    return stem(exact), exact
+    return _stem_normalized(exact), exact
