@@ -130,6 +130,8 @@ def dictionary_allows(book, word: str, candidate: str) -> bool:
     بحوث (research) does not meet House, أبل meets Apple.  So does a match that
     rests on two consonants: they leave the vowels to decide, and an ordinary
     word has many near namesakes (كبير meets no Pires, الدين no Dino).
+    An Arabic word that FreeDict translates only by its stem (`stem_translated`)
+    meets a Latin dictionary word on the same terms.
     """
     if same_script(word, candidate):
         return True
@@ -139,11 +141,26 @@ def dictionary_allows(book, word: str, candidate: str) -> bool:
     if book is None:
         return True
     latin = latin.replace(" ", "")
-    if not ordinary(book, arabic_word) or translates(book, arabic_word, latin):
+    if translates(book, arabic_word, latin):
         return True
     close = similarity(arabic_word, latin)  # Mubarak is also مبارك "blessed": a name that close is kept
+    if not ordinary(book, arabic_word):
+        return close >= BOTH_WORDS_SIMILARITY or not (stem_translated(book, arabic_word) and book.is_word(latin))
     return close >= BOTH_WORDS_SIMILARITY or (close >= WORD_AS_NAME_SIMILARITY and not book.is_word(latin)
                                               and shared_key_length(arabic_word, latin) > MIN_KEY)
+
+
+def stem_translated(book, word: str) -> bool:
+    """Whether FreeDict translates an Arabic word by its stem: الحالي (current) is حال (case) + ي,
+    المصرية (Egyptian) is مصر + ية.
+
+    Such a word is not `ordinary`, since many names also end in what the stemmer takes off
+    (الحديدة Hodeidah is حديد, iron, + ة; بريدة Buraidah is بريد, mail, + ة), so it still meets
+    a name the dictionary lacks.  A Latin word that FreeDict lists is an ordinary word too, and two
+    ordinary words do not meet by sound alone: الحالي is not Hall, المصرية not Missouri, يسيطرون
+    (they control) not Western.
+    """
+    return bool(book.meanings(word))
 
 
 def _by_sound(reader, typed: str, word: str, book=None, lexicon=None) -> list[Alternative]:

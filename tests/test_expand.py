@@ -36,6 +36,9 @@ def book():
         pytest.param("لانه", "Lane", False, id="a stop word behind a preposition meets no name, however close"),
         pytest.param("بشكل", "Pascal", False, id="a dictionary word behind a preposition is an ordinary word"),
         pytest.param("بوتين", "Putin", True, id="a name that reads as preposition + word, kept by its closeness"),
+        pytest.param("الحالي", "Hall", False, id="translated by its stem (current: case + i), and Hall is a dictionary word"),
+        pytest.param("Western", "يسيطرون", False, id="they control, by its stem, is not the dictionary word western"),
+        pytest.param("Hodeidah", "الحديدة", True, id="iron + a by its stem, but Hodeidah is no dictionary word"),
     ],
 )
 def test_dictionary_allows(book, word, candidate, allowed):
