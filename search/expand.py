@@ -17,7 +17,7 @@ from whoosh import query as wq
 from search import arabic, dictionary, gazetteer, sound
 from search.analysis import word_forms, words
 from search.english import FUNCTION_WORDS
-from search.names import MIN_KEY, clitic_readings, is_match, shared_key_length, similarity
+from search.names import MIN_KEY, clitic_readings, is_match, shared_key_length, similarity, whole_word_similarity
 from search.script import ARABIC, LATIN, script_of
 
 SOUND_BOOST = 0.5  # times the similarity, in (0.7, 1]
@@ -117,6 +117,9 @@ def ordinary(book, word: str) -> bool:
     return forms is not None and forms[0] == forms[1] and bool(book.meanings(word))
 
 
+CLITIC_LETTERS = frozenset("وفبلك")  # conjunctions and prepositions written as one word with the next
+
+
 def dictionary_allows(book, word: str, candidate: str) -> bool:
     """Whether a sound match across scripts survives the dictionary's word.
 
@@ -131,7 +134,9 @@ def dictionary_allows(book, word: str, candidate: str) -> bool:
     rests on two consonants: they leave the vowels to decide, and an ordinary
     word has many near namesakes (كبير meets no Pires, الدين no Dino).
     An Arabic word that FreeDict translates only by its stem (`stem_translated`)
-    meets a Latin dictionary word on the same terms.
+    meets a Latin dictionary word on the same terms.  And a word that FreeDict
+    lists as written is read whole: the و of وزير (minister) is its own, so it
+    is not و + زير, which sounds like Sir.
     """
     if same_script(word, candidate):
         return True
@@ -146,6 +151,8 @@ def dictionary_allows(book, word: str, candidate: str) -> bool:
     close = similarity(arabic_word, latin)  # Mubarak is also مبارك "blessed": a name that close is kept
     if not ordinary(book, arabic_word):
         return close >= BOTH_WORDS_SIMILARITY or not (stem_translated(book, arabic_word) and book.is_word(latin))
+    if arabic_word[:1] in CLITIC_LETTERS and book.lists(arabic_word):
+        close = whole_word_similarity(arabic_word, latin)  # وزير (minister) is not و + زير, Sir
     return close >= BOTH_WORDS_SIMILARITY or (close >= WORD_AS_NAME_SIMILARITY and not book.is_word(latin)
                                               and shared_key_length(arabic_word, latin) > MIN_KEY)
 

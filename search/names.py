@@ -212,13 +212,14 @@ def clitic_readings(word: str) -> list[str]:
     return readings
 
 
-def _arabic_spellings(word: str) -> list[Spelling]:
-    """The word itself, without its clitics, and without a joined Romance particle.
+def _arabic_spellings(word: str, clitics: bool = True) -> list[Spelling]:
+    """The word itself, without its clitics, and without a joined Romance particle
+    (`clitics` False: the word itself only, each letter its own).
 
     The whole word stays a reading: the ل of لودريان is the name's own.
     """
     own = _ARTICLE_AS_NAME if word.startswith("ال") else 0.0  # most ال words are article + noun
-    bases = [(word, own)] + [(rest, 0.02) for rest in clitic_readings(word)]
+    bases = [(word, own)] + ([(rest, 0.02) for rest in clitic_readings(word)] if clitics else [])
     found = [Spelling(_spell_arabic(base), cost) for base, cost in bases]
     # Final يه is also how Arabic writes a French é: ي the vowel, ه a weak ending.
     found += [Spelling(text[:-2] + WEAK, cost + _FRENCH_E) for text, cost in found
@@ -228,7 +229,7 @@ def _arabic_spellings(word: str) -> list[Spelling]:
         if word.endswith("لله") and merged.endswith(TA_MARBUTA):
             merged = merged[:-1] + "h"  # still the h of الله
         found.append(Spelling(merged, 0.0))
-    for base, cost in bases:
+    for base, cost in bases if clitics else ():
         for particle in _PARTICLES:
             if base.startswith(particle) and len(base) - len(particle) >= 3:
                 found.append(Spelling(_spell_arabic(base[len(particle):]), cost + 0.02))
@@ -443,6 +444,24 @@ def similarity(query_word: str, candidate_word: str) -> float:
         for sb in spellings(candidate_word):
             best = max(best, _text_similarity(sa.text, sb.text) - sa.penalty - sb.penalty)
     return best
+
+
+@lru_cache(maxsize=200_000)
+def whole_word_similarity(arabic_word: str, latin_word: str) -> float:
+    """`similarity` with nothing read off the front of the Arabic word as a clitic or particle.
+
+    For a word the dictionary lists as written, whose first letter is its own:
+    وزير (minister) is not و + زير, so it does not sound like Sir.
+
+    >>> round(similarity("وزير", "Sir"), 2), round(whole_word_similarity("وزير", "Sir"), 2)
+    (0.96, 0.9)
+    """
+    forms = word_forms(arabic_word)
+    if forms is None or script_of(forms[1]) != ARABIC:
+        return 0.0
+    whole = _arabic_spellings(arabic.normalize(forms[1]), clitics=False)
+    return max((_text_similarity(sa.text, sb.text) - sa.penalty - sb.penalty
+                for sa in whole for sb in spellings(latin_word)), default=0.0)
 
 
 @lru_cache(maxsize=200_000)

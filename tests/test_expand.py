@@ -39,6 +39,8 @@ def book():
         pytest.param("الحالي", "Hall", False, id="translated by its stem (current: case + i), and Hall is a dictionary word"),
         pytest.param("Western", "يسيطرون", False, id="they control, by its stem, is not the dictionary word western"),
         pytest.param("Hodeidah", "الحديدة", True, id="iron + a by its stem, but Hodeidah is no dictionary word"),
+        pytest.param("وزير", "Sir", False, id="minister is listed as written: its و is not a conjunction"),
+        pytest.param("فهد", "Fahd", True, id="cheetah is listed as written, and read whole it is still Fahd"),
     ],
 )
 def test_dictionary_allows(book, word, candidate, allowed):
