@@ -109,12 +109,36 @@ def ordinary(book, word: str) -> bool:
     """Whether an Arabic word is a FreeDict word, also once its clitics are off:
     بشكل is ب + شكل (form), لانه is ل + انه.  A word that FreeDict translates
     as it stands, with nothing for the stemmer to take off, is one too, though
-    no one-word entry writes it so: حال (case), ليس (not), قام (stood)."""
-    readings = clitic_readings(gazetteer.normalize(word))
+    no one-word entry writes it so: حال (case), ليس (not), قام (stood).
+    So is a FreeDict word or stop word with an inflection on (`uninflected`)."""
+    normal = gazetteer.normalize(word)
+    readings = clitic_readings(normal) + uninflected(normal)
     if book.is_word(word) or any(book.is_word(r) or arabic.is_stop(r) for r in readings):
         return True
     forms = word_forms(word)
     return forms is not None and forms[0] == forms[1] and bool(book.meanings(word))
+
+
+# Endings that inflect a word the dictionary lists bare: the pronoun هم (بينهم among them, انهم that
+# they), the verb's plural وا (كانوا they were), the dual or plural ين (الحرمين the two holy mosques).
+_INFLECTIONS = ("هم", "وا", "ين")
+
+
+def uninflected(word: str) -> list[str]:
+    """A normalised Arabic word less an inflection: an ending of `_INFLECTIONS`, or the future
+    prefix س before a verb's own prefix (سيكون is س + يكون, سيتم س + يتم).
+
+    The light stemmer keeps these letters, as names end and begin with them too
+    (جنين Jenin, سيدني Sydney); they tell an ordinary word only where what is
+    left is a dictionary word or a stop word.
+
+    >>> uninflected("بينهم"), uninflected("سيكون")
+    (['بين'], ['يكون'])
+    """
+    found = [word[:-len(ending)] for ending in _INFLECTIONS if word.endswith(ending) and len(word) - len(ending) >= 2]
+    if word[:1] == "س" and word[1:2] in ("ي", "ت", "ن", "ا") and len(word) >= 4:
+        found.append(word[1:])
+    return found
 
 
 CLITIC_LETTERS = frozenset("وفبلك")  # conjunctions and prepositions written as one word with the next

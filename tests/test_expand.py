@@ -41,6 +41,11 @@ def book():
         pytest.param("Hodeidah", "الحديدة", True, id="iron + a by its stem, but Hodeidah is no dictionary word"),
         pytest.param("وزير", "Sir", False, id="minister is listed as written: its و is not a conjunction"),
         pytest.param("فهد", "Fahd", True, id="cheetah is listed as written, and read whole it is still Fahd"),
+        pytest.param("بينهم", "Bonham", False, id="a stop word with the pronoun hum on: among them"),
+        pytest.param("كانوا", "Kane", False, id="a stop word with the verb's plural on: they were"),
+        pytest.param("سيتم", "Stam", False, id="the future prefix on a dictionary word: will be done"),
+        pytest.param("Sydney", "سيدني", True, id="a name that begins as the future prefix does"),
+        pytest.param("Jenin", "جنين", True, id="a name that ends as a plural does"),
     ],
 )
 def test_dictionary_allows(book, word, candidate, allowed):
