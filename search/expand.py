@@ -105,37 +105,45 @@ def function_word(word: str) -> bool:
     return arabic.is_stop(rest)
 
 
-def ordinary(book, word: str) -> bool:
+def ordinary(book, word: str, name: str = "") -> bool:
     """Whether an Arabic word is a FreeDict word, also once its clitics are off:
     بشكل is ب + شكل (form), لانه is ل + انه.  A word that FreeDict translates
     as it stands, with nothing for the stemmer to take off, is one too, though
     no one-word entry writes it so: حال (case), ليس (not), قام (stood).
-    So is a FreeDict word or stop word with an inflection on (`uninflected`)."""
+    So is a stop word or a translated FreeDict word with an inflection on
+    (`uninflected`; `name` is the Latin word the Arabic one is to meet)."""
     normal = gazetteer.normalize(word)
-    readings = clitic_readings(normal) + uninflected(normal)
-    if book.is_word(word) or any(book.is_word(r) or arabic.is_stop(r) for r in readings):
+    if book.is_word(word) or any(book.is_word(r) or arabic.is_stop(r) for r in clitic_readings(normal)):
+        return True
+    if any(arabic.is_stop(r) or (book.is_word(r) and book.meanings(r)) for r in uninflected(normal, name)):
         return True
     forms = word_forms(word)
     return forms is not None and forms[0] == forms[1] and bool(book.meanings(word))
 
 
 # Endings that inflect a word the dictionary lists bare: the pronoun هم (بينهم among them, انهم that
-# they), the verb's plural وا (كانوا they were), the dual or plural ين (الحرمين the two holy mosques).
-_INFLECTIONS = ("هم", "وا", "ين")
+# they), the verb's plural وا (كانوا they were), the dual or plural ين (الحرمين the two holy mosques),
+# the verb's ت (صنعت she made, سيطرت she controlled), the accusative ا (فضلا, بارزا), and ة or
+# the pronoun ه (التركية Turkish, الغربية western), all ه once normalised.
+_INFLECTIONS = ("هم", "وا", "ين", "ت", "ا", "ه")
 
 
-def uninflected(word: str) -> list[str]:
+def uninflected(word: str, name: str = "") -> list[str]:
     """A normalised Arabic word less an inflection: an ending of `_INFLECTIONS`, or the future
     prefix س before a verb's own prefix (سيكون is س + يكون, سيتم س + يتم).
 
-    The light stemmer keeps these letters, as names end and begin with them too
-    (جنين Jenin, سيدني Sydney); they tell an ordinary word only where what is
-    left is a dictionary word or a stop word.
+    The light stemmer keeps most of these letters, as names end and begin with
+    them too (جنين Jenin, سيدني Sydney); they tell an ordinary word only where
+    what is left is a stop word or a dictionary word that FreeDict translates.
+    The ending ه is no inflection where `name`, the Latin word to meet, ends in
+    the a that ة is heard as: الحديدة is حديد (iron) + ة, and also Hodeidah.
 
-    >>> uninflected("بينهم"), uninflected("سيكون")
-    (['بين'], ['يكون'])
+    >>> uninflected("بينهم"), uninflected("سيكون"), uninflected("الحديده", "Hodeidah")
+    (['بين'], ['يكون'], [])
     """
-    found = [word[:-len(ending)] for ending in _INFLECTIONS if word.endswith(ending) and len(word) - len(ending) >= 2]
+    heard = name.lower().endswith(("a", "ah"))
+    found = [word[:-len(ending)] for ending in _INFLECTIONS
+             if word.endswith(ending) and len(word) - len(ending) >= 2 and not (ending == "ه" and heard)]
     if word[:1] == "س" and word[1:2] in ("ي", "ت", "ن", "ا") and len(word) >= 4:
         found.append(word[1:])
     return found
@@ -173,7 +181,7 @@ def dictionary_allows(book, word: str, candidate: str) -> bool:
     if translates(book, arabic_word, latin):
         return True
     close = similarity(arabic_word, latin)  # Mubarak is also مبارك "blessed": a name that close is kept
-    if not ordinary(book, arabic_word):
+    if not ordinary(book, arabic_word, latin):
         return close >= BOTH_WORDS_SIMILARITY or not (stem_translated(book, arabic_word) and book.is_word(latin))
     if arabic_word[:1] in CLITIC_LETTERS and book.lists(arabic_word):
         close = whole_word_similarity(arabic_word, latin)  # وزير (minister) is not و + زير, Sir

@@ -46,6 +46,10 @@ def book():
         pytest.param("سيتم", "Stam", False, id="the future prefix on a dictionary word: will be done"),
         pytest.param("Sydney", "سيدني", True, id="a name that begins as the future prefix does"),
         pytest.param("Jenin", "جنين", True, id="a name that ends as a plural does"),
+        pytest.param("التركية", "Trico", False, id="Turkish: a dictionary word with the feminine ending"),
+        pytest.param("فضلا", "Fidel", False, id="a dictionary word with the accusative ending"),
+        pytest.param("Florence", "فلورنسا", True, id="what is left is an entry FreeDict does not translate"),
+        pytest.param("Buraidah", "بريدة", True, id="mail + a, but the name ends in the a that is heard"),
     ],
 )
 def test_dictionary_allows(book, word, candidate, allowed):
