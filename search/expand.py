@@ -129,8 +129,9 @@ _INFLECTIONS = ("هم", "وا", "ين", "ت", "ا", "ه")
 
 
 def uninflected(word: str, name: str = "") -> list[str]:
-    """A normalised Arabic word less an inflection: an ending of `_INFLECTIONS`, or the future
-    prefix س before a verb's own prefix (سيكون is س + يكون, سيتم س + يتم).
+    """A normalised Arabic word less an inflection: an ending of `_INFLECTIONS`, the future
+    prefix س before a verb's own prefix (سيكون is س + يكون, سيتم س + يتم), or the
+    present's prefix ت or ي (تعمل she works is ت + عمل).
 
     The light stemmer keeps most of these letters, as names end and begin with
     them too (جنين Jenin, سيدني Sydney); they tell an ordinary word only where
@@ -139,13 +140,16 @@ def uninflected(word: str, name: str = "") -> list[str]:
     the a that ة is heard as: الحديدة is حديد (iron) + ة, and also Hodeidah.
 
     >>> uninflected("بينهم"), uninflected("سيكون"), uninflected("الحديده", "Hodeidah")
-    (['بين'], ['يكون'], [])
+    (['بين'], ['يكون', 'كون'], [])
     """
     heard = name.lower().endswith(("a", "ah"))
     found = [word[:-len(ending)] for ending in _INFLECTIONS
              if word.endswith(ending) and len(word) - len(ending) >= 2 and not (ending == "ه" and heard)]
+    verbs = [word]
     if word[:1] == "س" and word[1:2] in ("ي", "ت", "ن", "ا") and len(word) >= 4:
-        found.append(word[1:])
+        verbs.append(word[1:])
+    found += verbs[1:]
+    found += [verb[1:] for verb in verbs if verb[:1] in ("ت", "ي") and len(verb) >= 4]
     return found
 
 

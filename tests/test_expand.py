@@ -50,6 +50,8 @@ def book():
         pytest.param("فضلا", "Fidel", False, id="a dictionary word with the accusative ending"),
         pytest.param("Florence", "فلورنسا", True, id="what is left is an entry FreeDict does not translate"),
         pytest.param("Buraidah", "بريدة", True, id="mail + a, but the name ends in the a that is heard"),
+        pytest.param("تعمل", "Tamil", False, id="the present's prefix on a dictionary verb: she works"),
+        pytest.param("Trump", "ترامب", True, id="a name that begins as the present's prefix does"),
     ],
 )
 def test_dictionary_allows(book, word, candidate, allowed):
