@@ -186,14 +186,14 @@ def dictionary_allows(book, word: str, candidate: str) -> bool:
         return True
     close = similarity(arabic_word, latin)  # Mubarak is also مبارك "blessed": a name that close is kept
     if not ordinary(book, arabic_word, latin):
-        return close >= BOTH_WORDS_SIMILARITY or not (stem_translated(book, arabic_word) and book.is_word(latin))
+        return close >= BOTH_WORDS_SIMILARITY or not (book.is_word(latin) and stem_translated(book, arabic_word, latin))
     if arabic_word[:1] in CLITIC_LETTERS and book.lists(arabic_word):
         close = whole_word_similarity(arabic_word, latin)  # وزير (minister) is not و + زير, Sir
     return close >= BOTH_WORDS_SIMILARITY or (close >= WORD_AS_NAME_SIMILARITY and not book.is_word(latin)
                                               and shared_key_length(arabic_word, latin) > MIN_KEY)
 
 
-def stem_translated(book, word: str) -> bool:
+def stem_translated(book, word: str, latin: str) -> bool:
     """Whether FreeDict translates an Arabic word by its stem: الحالي (current) is حال (case) + ي,
     المصرية (Egyptian) is مصر + ية.
 
@@ -202,8 +202,17 @@ def stem_translated(book, word: str) -> bool:
     a name the dictionary lacks.  A Latin word that FreeDict lists is an ordinary word too, and two
     ordinary words do not meet by sound alone: الحالي is not Hall, المصرية not Missouri, يسيطرون
     (they control) not Western.
+
+    So is a word translated by its stem once its clitics are off: وبالتالي (and therefore) is not
+    Italy, لفريقه (for his team) not Africa, بخير (well) not Baker.  A name can read so too (باولو
+    is also ب + اولو, possessors), so one that sounds like the Latin word's own Arabic entry in
+    FreeDict (بولو for Paulo) still meets it.
     """
-    return bool(book.meanings(word))
+    if book.meanings(word):
+        return True
+    return (any(book.meanings(reading) for reading in clitic_readings(gazetteer.normalize(word)))
+            and not any(similarity(word, entry) >= WORD_AS_NAME_SIMILARITY for entry in book.meanings(latin)
+                        if script_of(entry) == ARABIC and " " not in entry))
 
 
 def _by_sound(reader, typed: str, word: str, book=None, lexicon=None) -> list[Alternative]:

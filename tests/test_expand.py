@@ -52,6 +52,10 @@ def book():
         pytest.param("Buraidah", "بريدة", True, id="mail + a, but the name ends in the a that is heard"),
         pytest.param("تعمل", "Tamil", False, id="the present's prefix on a dictionary verb: she works"),
         pytest.param("Trump", "ترامب", True, id="a name that begins as the present's prefix does"),
+        pytest.param("Italy", "وبالتالي", False, id="and + therefore, translated by its stem behind the clitics"),
+        pytest.param("Baker", "بخير", False, id="bi + well, translated behind the preposition"),
+        pytest.param("Paul", "باولو", False, id="bi + possessors, and FreeDict spells Paul otherwise"),
+        pytest.param("Paulo", "باولو", True, id="bi + possessors, but it sounds like FreeDict's own spelling of Paulo"),
     ],
 )
 def test_dictionary_allows(book, word, candidate, allowed):
