@@ -17,7 +17,7 @@ from whoosh import query as wq
 from search import arabic, dictionary, gazetteer, sound
 from search.analysis import word_forms, words
 from search.english import FUNCTION_WORDS
-from search.names import MIN_KEY, clitic_readings, is_match, shared_key_length, similarity, whole_word_similarity
+from search.names import MIN_KEY, clitic_readings, is_match, shared_key_length, similarity, word_as_name_similarity
 from search.script import ARABIC, LATIN, script_of
 
 SOUND_BOOST = 0.5  # times the similarity, in (0.7, 1]
@@ -115,10 +115,18 @@ def ordinary(book, word: str, name: str = "") -> bool:
     normal = gazetteer.normalize(word)
     if book.is_word(word) or any(book.is_word(r) or arabic.is_stop(r) for r in clitic_readings(normal)):
         return True
-    if any(arabic.is_stop(r) or (book.is_word(r) and book.meanings(r)) for r in uninflected(normal, name)):
+    if any(arabic.is_stop(r) or translated(book, r) for r in uninflected(normal, name)):
         return True
     forms = word_forms(word)
     return forms is not None and forms[0] == forms[1] and bool(book.meanings(word))
+
+
+def translated(book, word: str) -> bool:
+    """Whether FreeDict lists an Arabic word and translates it, rather than spelling a name: ماك
+    gives Mac (and Mackey), so ماكين (McCain) is not ماك + ين."""
+    meanings = book.meanings(word)
+    return book.is_word(word) and bool(meanings) and not any(similarity(word, m) >= WORD_AS_NAME_SIMILARITY
+                                                              for m in meanings)
 
 
 # Endings that inflect a word the dictionary lists bare: the pronoun هم (بينهم among them, انهم that
@@ -187,8 +195,8 @@ def dictionary_allows(book, word: str, candidate: str) -> bool:
     close = similarity(arabic_word, latin)  # Mubarak is also مبارك "blessed": a name that close is kept
     if not ordinary(book, arabic_word, latin):
         return close >= BOTH_WORDS_SIMILARITY or not (book.is_word(latin) and stem_translated(book, arabic_word, latin))
-    if arabic_word[:1] in CLITIC_LETTERS and book.lists(arabic_word):
-        close = whole_word_similarity(arabic_word, latin)  # وزير (minister) is not و + زير, Sir
+    whole = arabic_word[:1] in CLITIC_LETTERS and book.lists(arabic_word)  # وزير (minister) is not و + زير, Sir
+    close = word_as_name_similarity(arabic_word, latin, whole)  # the vowels it writes heard: الأمير is not Almir
     return close >= BOTH_WORDS_SIMILARITY or (close >= WORD_AS_NAME_SIMILARITY and not book.is_word(latin)
                                               and shared_key_length(arabic_word, latin) > MIN_KEY)
 

@@ -1,8 +1,10 @@
 """Which sound matches across scripts the dictionary lets through (`expand.dictionary_allows`)."""
 
+import doctest
+
 import pytest
 
-from search import dictionary
+from search import dictionary, expand
 from search.evaluate import in_dictionary
 from search.expand import dictionary_allows, function_word, translates
 
@@ -56,6 +58,10 @@ def book():
         pytest.param("Baker", "بخير", False, id="bi + well, translated behind the preposition"),
         pytest.param("Paul", "باولو", False, id="bi + possessors, and FreeDict spells Paul otherwise"),
         pytest.param("Paulo", "باولو", True, id="bi + possessors, but it sounds like FreeDict's own spelling of Paulo"),
+        pytest.param("الأمير", "Almir", False, id="the prince: a vowel the word writes, left out of the name"),
+        pytest.param("الأستاذ", "Stade", False, id="the professor: the name lacks the vowel of its first alef"),
+        pytest.param("مبارك", "Mubarak", True, id="blessed, with every vowel it writes heard in the name"),
+        pytest.param("McCain", "ماكين", True, id="Mac + ين is no inflected word: the dictionary only spells Mac"),
     ],
 )
 def test_dictionary_allows(book, word, candidate, allowed):
@@ -99,3 +105,7 @@ def test_translates(book, arabic, latin, found):
 )
 def test_function_word(word, found):
     assert function_word(word) is found
+
+
+def test_the_examples_in_docstrings(book):
+    assert doctest.testmod(expand).failed == 0
