@@ -17,7 +17,8 @@ from whoosh import query as wq
 from search import arabic, dictionary, gazetteer, sound
 from search.analysis import word_forms, words
 from search.english import FUNCTION_WORDS
-from search.names import MIN_KEY, clitic_readings, is_match, shared_key_length, similarity, word_as_name_similarity
+from search.names import (MIN_KEY, clitic_readings, is_match, shared_key_length, similarity, vowels_heard,
+                          word_as_name_similarity)
 from search.script import ARABIC, LATIN, script_of
 
 SOUND_BOOST = 0.5  # times the similarity, in (0.7, 1]
@@ -167,7 +168,8 @@ CLITIC_LETTERS = frozenset("وفبلك")  # conjunctions and prepositions writte
 def dictionary_allows(book, word: str, candidate: str) -> bool:
     """Whether a sound match across scripts survives the dictionary's word.
 
-    An Arabic function word (`function_word`: بما, لانه) meets no Latin word.
+    An Arabic function word (`function_word`: بما, لانه) meets no Latin word, nor
+    does a word whose lone vowel letters the Latin one lacks (`names.vowels_heard`).
     An Arabic word that FreeDict lists, alone or behind its clitics (`ordinary`),
     is an ordinary word first, so it meets a Latin name only where the two
     translate each other (`translates`) or sound nearly alike: واشنطن
@@ -185,7 +187,7 @@ def dictionary_allows(book, word: str, candidate: str) -> bool:
     if same_script(word, candidate):
         return True
     arabic_word, latin = (word, candidate) if script_of(word) == ARABIC else (candidate, word)
-    if function_word(gazetteer.normalize(arabic_word)):
+    if function_word(gazetteer.normalize(arabic_word)) or not vowels_heard(arabic_word, latin.replace(" ", "")):
         return False
     if book is None:
         return True

@@ -62,6 +62,11 @@ def book():
         pytest.param("الأستاذ", "Stade", False, id="the professor: the name lacks the vowel of its first alef"),
         pytest.param("مبارك", "Mubarak", True, id="blessed, with every vowel it writes heard in the name"),
         pytest.param("McCain", "ماكين", True, id="Mac + ين is no inflected word: the dictionary only spells Mac"),
+        pytest.param("اليمني", "Almunia", False, id="Yemeni: a vowel letter alone between consonants, which the name lacks"),
+        pytest.param("Spar", "السوبر", False, id="the super: the name lacks the vowel Arabic writes"),
+        pytest.param("Munich", "ميونيخ", True, id="two vowel letters together for one Latin vowel"),
+        pytest.param("Poland", "بولندا", True, id="a final vowel Arabic adds to the name"),
+        pytest.param("Scotland", "اسكتلندا", True, id="an opening alef that seats the first vowel"),
     ],
 )
 def test_dictionary_allows(book, word, candidate, allowed):

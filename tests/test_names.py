@@ -37,6 +37,7 @@ CROSS_SCRIPT = [
     pytest.param("Abdullah", "عبدالله", id="the final h of الله is heard"),
     pytest.param("Casillas", "كاسياس", id="Spanish ll as y"),
     pytest.param("Lufthansa", "لوفتهانزا", id="t and h of a compound, not th"),
+    pytest.param("McCain", "ماكين", id="Mc is Mac"),
 ]
 
 
