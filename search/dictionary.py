@@ -137,6 +137,12 @@ class Dictionary:
         readings = [exact, *bare, *("ال" + word for word in [exact, *bare])]  # entries often carry the article
         return any(reading in self._words for reading in readings)
 
+    def lists(self, word: str) -> bool:
+        """Whether `word` as written, or behind the article, is a one-word entry: وزير is (الوزير),
+        زير is not, and neither is وصوت, which `is_word` finds as و + صوت."""
+        forms = word_forms(word)
+        return forms is not None and (forms[1] in self._words or "ال" + forms[1] in self._words)
+
     def meanings(self, word: str) -> tuple[str, ...]:
         """The shown translations of one word."""
         word_key = key(word)

@@ -17,7 +17,8 @@ from whoosh import query as wq
 from search import arabic, dictionary, gazetteer, sound
 from search.analysis import word_forms, words
 from search.english import FUNCTION_WORDS
-from search.names import MIN_KEY, clitic_readings, is_match, shared_key_length, similarity
+from search.names import (MIN_KEY, clitic_readings, is_match, shared_key_length, similarity, vowels_heard,
+                          word_as_name_similarity)
 from search.script import ARABIC, LATIN, script_of
 
 SOUND_BOOST = 0.5  # times the similarity, in (0.7, 1]
@@ -105,22 +106,70 @@ def function_word(word: str) -> bool:
     return arabic.is_stop(rest)
 
 
-def ordinary(book, word: str) -> bool:
+def ordinary(book, word: str, name: str = "") -> bool:
     """Whether an Arabic word is a FreeDict word, also once its clitics are off:
     بشكل is ب + شكل (form), لانه is ل + انه.  A word that FreeDict translates
     as it stands, with nothing for the stemmer to take off, is one too, though
-    no one-word entry writes it so: حال (case), ليس (not), قام (stood)."""
-    readings = clitic_readings(gazetteer.normalize(word))
-    if book.is_word(word) or any(book.is_word(r) or arabic.is_stop(r) for r in readings):
+    no one-word entry writes it so: حال (case), ليس (not), قام (stood).
+    So is a stop word or a translated FreeDict word with an inflection on
+    (`uninflected`; `name` is the Latin word the Arabic one is to meet)."""
+    normal = gazetteer.normalize(word)
+    if book.is_word(word) or any(book.is_word(r) or arabic.is_stop(r) for r in clitic_readings(normal)):
+        return True
+    if any(arabic.is_stop(r) or translated(book, r) for r in uninflected(normal, name)):
         return True
     forms = word_forms(word)
     return forms is not None and forms[0] == forms[1] and bool(book.meanings(word))
 
 
+def translated(book, word: str) -> bool:
+    """Whether FreeDict lists an Arabic word and translates it, rather than spelling a name: ماك
+    gives Mac (and Mackey), so ماكين (McCain) is not ماك + ين."""
+    meanings = book.meanings(word)
+    return book.is_word(word) and bool(meanings) and not any(similarity(word, m) >= WORD_AS_NAME_SIMILARITY
+                                                              for m in meanings)
+
+
+# Endings that inflect a word the dictionary lists bare: the pronoun هم (بينهم among them, انهم that
+# they), the verb's plural وا (كانوا they were), the dual or plural ين (الحرمين the two holy mosques),
+# the verb's ت (صنعت she made, سيطرت she controlled), the accusative ا (فضلا, بارزا), and ة or
+# the pronoun ه (التركية Turkish, الغربية western), all ه once normalised.
+_INFLECTIONS = ("هم", "وا", "ين", "ت", "ا", "ه")
+
+
+def uninflected(word: str, name: str = "") -> list[str]:
+    """A normalised Arabic word less an inflection: an ending of `_INFLECTIONS`, the future
+    prefix س before a verb's own prefix (سيكون is س + يكون, سيتم س + يتم), or the
+    present's prefix ت or ي (تعمل she works is ت + عمل).
+
+    The light stemmer keeps most of these letters, as names end and begin with
+    them too (جنين Jenin, سيدني Sydney); they tell an ordinary word only where
+    what is left is a stop word or a dictionary word that FreeDict translates.
+    The ending ه is no inflection where `name`, the Latin word to meet, ends in
+    the a that ة is heard as: الحديدة is حديد (iron) + ة, and also Hodeidah.
+
+    >>> uninflected("بينهم"), uninflected("سيكون"), uninflected("الحديده", "Hodeidah")
+    (['بين'], ['يكون', 'كون'], [])
+    """
+    heard = name.lower().endswith(("a", "ah"))
+    found = [word[:-len(ending)] for ending in _INFLECTIONS
+             if word.endswith(ending) and len(word) - len(ending) >= 2 and not (ending == "ه" and heard)]
+    verbs = [word]
+    if word[:1] == "س" and word[1:2] in ("ي", "ت", "ن", "ا") and len(word) >= 4:
+        verbs.append(word[1:])
+    found += verbs[1:]
+    found += [verb[1:] for verb in verbs if verb[:1] in ("ت", "ي") and len(verb) >= 4]
+    return found
+
+
+CLITIC_LETTERS = frozenset("وفبلك")  # conjunctions and prepositions written as one word with the next
+
+
 def dictionary_allows(book, word: str, candidate: str) -> bool:
     """Whether a sound match across scripts survives the dictionary's word.
 
-    An Arabic function word (`function_word`: بما, لانه) meets no Latin word.
+    An Arabic function word (`function_word`: بما, لانه) meets no Latin word, nor
+    does a word whose lone vowel letters the Latin one lacks (`names.vowels_heard`).
     An Arabic word that FreeDict lists, alone or behind its clitics (`ordinary`),
     is an ordinary word first, so it meets a Latin name only where the two
     translate each other (`translates`) or sound nearly alike: واشنطن
@@ -130,20 +179,50 @@ def dictionary_allows(book, word: str, candidate: str) -> bool:
     بحوث (research) does not meet House, أبل meets Apple.  So does a match that
     rests on two consonants: they leave the vowels to decide, and an ordinary
     word has many near namesakes (كبير meets no Pires, الدين no Dino).
+    An Arabic word that FreeDict translates only by its stem (`stem_translated`)
+    meets a Latin dictionary word on the same terms.  And a word that FreeDict
+    lists as written is read whole: the و of وزير (minister) is its own, so it
+    is not و + زير, which sounds like Sir.
     """
     if same_script(word, candidate):
         return True
     arabic_word, latin = (word, candidate) if script_of(word) == ARABIC else (candidate, word)
-    if function_word(gazetteer.normalize(arabic_word)):
+    if function_word(gazetteer.normalize(arabic_word)) or not vowels_heard(arabic_word, latin.replace(" ", "")):
         return False
     if book is None:
         return True
     latin = latin.replace(" ", "")
-    if not ordinary(book, arabic_word) or translates(book, arabic_word, latin):
+    if translates(book, arabic_word, latin):
         return True
     close = similarity(arabic_word, latin)  # Mubarak is also مبارك "blessed": a name that close is kept
+    if not ordinary(book, arabic_word, latin):
+        return close >= BOTH_WORDS_SIMILARITY or not (book.is_word(latin) and stem_translated(book, arabic_word, latin))
+    whole = arabic_word[:1] in CLITIC_LETTERS and book.lists(arabic_word)  # وزير (minister) is not و + زير, Sir
+    close = word_as_name_similarity(arabic_word, latin, whole)  # the vowels it writes heard: الأمير is not Almir
     return close >= BOTH_WORDS_SIMILARITY or (close >= WORD_AS_NAME_SIMILARITY and not book.is_word(latin)
                                               and shared_key_length(arabic_word, latin) > MIN_KEY)
+
+
+def stem_translated(book, word: str, latin: str) -> bool:
+    """Whether FreeDict translates an Arabic word by its stem: الحالي (current) is حال (case) + ي,
+    المصرية (Egyptian) is مصر + ية.
+
+    Such a word is not `ordinary`, since many names also end in what the stemmer takes off
+    (الحديدة Hodeidah is حديد, iron, + ة; بريدة Buraidah is بريد, mail, + ة), so it still meets
+    a name the dictionary lacks.  A Latin word that FreeDict lists is an ordinary word too, and two
+    ordinary words do not meet by sound alone: الحالي is not Hall, المصرية not Missouri, يسيطرون
+    (they control) not Western.
+
+    So is a word translated by its stem once its clitics are off: وبالتالي (and therefore) is not
+    Italy, لفريقه (for his team) not Africa, بخير (well) not Baker.  A name can read so too (باولو
+    is also ب + اولو, possessors), so one that sounds like the Latin word's own Arabic entry in
+    FreeDict (بولو for Paulo) still meets it.
+    """
+    if book.meanings(word):
+        return True
+    return (any(book.meanings(reading) for reading in clitic_readings(gazetteer.normalize(word)))
+            and not any(similarity(word, entry) >= WORD_AS_NAME_SIMILARITY for entry in book.meanings(latin)
+                        if script_of(entry) == ARABIC and " " not in entry))
 
 
 def _by_sound(reader, typed: str, word: str, book=None, lexicon=None) -> list[Alternative]:

@@ -82,6 +82,7 @@ _LATIN_READINGS = (
     ("ow", r"ow$", "ov", 0.04),  # German -ow for Russian -ov: Gerasimow
     ("ll", r"(?<=[aeiou])ll(?=[aeiou])", "y", 0.04),  # Spanish ll: Casillas كاسياس
     ("th", r"th", "t|h", 0.03),  # t and h of a compound: Lufthansa لوفتهانزا
+    ("mc", r"^mc(?=[^aeiou])", "mac", 0.02),  # Mc is Mac: McCain ماكين
 )
 # French endings Arabic does not pronounce, tried in order (only the first applies).
 _SILENT_ENDINGS = (
@@ -212,13 +213,14 @@ def clitic_readings(word: str) -> list[str]:
     return readings
 
 
-def _arabic_spellings(word: str) -> list[Spelling]:
-    """The word itself, without its clitics, and without a joined Romance particle.
+def _arabic_spellings(word: str, clitics: bool = True) -> list[Spelling]:
+    """The word itself, without its clitics, and without a joined Romance particle
+    (`clitics` False: the word itself only, each letter its own).
 
     The whole word stays a reading: the ل of لودريان is the name's own.
     """
     own = _ARTICLE_AS_NAME if word.startswith("ال") else 0.0  # most ال words are article + noun
-    bases = [(word, own)] + [(rest, 0.02) for rest in clitic_readings(word)]
+    bases = [(word, own)] + ([(rest, 0.02) for rest in clitic_readings(word)] if clitics else [])
     found = [Spelling(_spell_arabic(base), cost) for base, cost in bases]
     # Final يه is also how Arabic writes a French é: ي the vowel, ه a weak ending.
     found += [Spelling(text[:-2] + WEAK, cost + _FRENCH_E) for text, cost in found
@@ -228,7 +230,7 @@ def _arabic_spellings(word: str) -> list[Spelling]:
         if word.endswith("لله") and merged.endswith(TA_MARBUTA):
             merged = merged[:-1] + "h"  # still the h of الله
         found.append(Spelling(merged, 0.0))
-    for base, cost in bases:
+    for base, cost in bases if clitics else ():
         for particle in _PARTICLES:
             if base.startswith(particle) and len(base) - len(particle) >= 3:
                 found.append(Spelling(_spell_arabic(base[len(particle):]), cost + 0.02))
@@ -376,15 +378,16 @@ def _sub(a: str, b: str) -> float:
     return 1.0
 
 
-def _distance(a: str, b: str, limit: float = float("inf")) -> float:
+def _distance(a: str, b: str, limit: float = float("inf"), kept: frozenset = frozenset()) -> float:
     """The weighted edit distance of two spellings; any value over `limit` once it must exceed it.
+    Leaving out a letter of `a` whose position is in `kept` costs as much as a consonant.
 
     A row's smallest cell never shrinks in the rows below it (every cost is
     at least 0), so when it passes `limit` the rest is not worth computing.
     """
     b_indel, previous = _indels(b)
-    for ca in a:
-        a_indel, sub = _indel(ca), _SUB_ROWS.get(ca) or _sub_row(ca)
+    for i, ca in enumerate(a):
+        a_indel, sub = 1.0 if i in kept else _indel(ca), _SUB_ROWS.get(ca) or _sub_row(ca)
         current = [previous[0] + a_indel]
         for j, cb in enumerate(b):
             current.append(min(previous[j] + (sub[cb] if cb in sub else _sub(ca, cb)),
@@ -443,6 +446,72 @@ def similarity(query_word: str, candidate_word: str) -> float:
         for sb in spellings(candidate_word):
             best = max(best, _text_similarity(sa.text, sb.text) - sa.penalty - sb.penalty)
     return best
+
+
+def _written_vowels(arabic_text: str, every: bool) -> frozenset[int]:
+    """Where an Arabic reading writes a vowel that a Latin name must have too.
+
+    Every vowel letter, or (`every` False) one alone between consonants: two
+    together stand for one Latin vowel or a glide (بايدن Biden, ميونيخ Munich),
+    an alef opening the word seats a vowel a name may write otherwise
+    (اسكتلندا Scotland), and Arabic ends many names with a vowel of its own
+    (بولندا Poland, ميلانو Milan).
+    """
+    near = VOWELS | GLIDES
+    return frozenset(i for i, ch in enumerate(arabic_text) if ch in VOWELS and (every or (
+        0 < i < len(arabic_text) - 1 and arabic_text[i - 1] not in near and arabic_text[i + 1] not in near)))
+
+
+def _heard(arabic_readings, latin_word: str, every: bool):
+    """Scores of each pair of readings, with the Arabic vowels of `_written_vowels` kept."""
+    for sa in arabic_readings:
+        kept = _written_vowels(sa.text, every)
+        for sb in spellings(latin_word):
+            yield (max(0.0, 1.0 - _distance(sa.text, sb.text, kept=kept) / _heavier(sa.text, sb.text))
+                   - sa.penalty - sb.penalty)
+
+
+@lru_cache(maxsize=200_000)
+def vowels_heard(arabic_word: str, latin_word: str) -> bool:
+    """Whether a Latin name has a vowel wherever the Arabic word writes one alone between
+    consonants, and still sounds alike enough for the key the two share.
+
+    Arabic writes a name's long vowels and leaves its short ones out, so a
+    vowel letter is a sound the name has: اليمني (al-yamani, Yemeni) is not
+    Almunia, السوبر (al-super) not Spar, but بوتين is Putin.  It refines a
+    match: a pair that `is_match` refuses is left to it.
+
+    >>> vowels_heard("اليمني", "Almunia"), vowels_heard("بوتين", "Putin")
+    (False, True)
+    """
+    if not is_match(arabic_word, latin_word):
+        return True
+    needed = threshold(shared_key_length(arabic_word, latin_word))
+    return any(score >= needed for score in _heard(spellings(arabic_word), latin_word, every=False))
+
+
+@lru_cache(maxsize=200_000)
+def word_as_name_similarity(arabic_word: str, latin_word: str, whole: bool = False) -> float:
+    """How alike an ordinary Arabic word and a Latin name sound: `similarity`, except that every
+    vowel letter the Arabic word writes must meet a Latin vowel.
+
+    An ordinary word's ا و ي are sounds it has, even its first alef, where a
+    name's are a guess at the Latin one (see `vowels_heard`); a name that leaves
+    one out shares only the skeleton: الأمير (al-amir) is not Almir, الأستاذ
+    not Stade.  With `whole`, nothing is read off the front of the Arabic word
+    as a clitic or particle: for a word the dictionary lists as written, وزير
+    (minister) is not و + زير, so not Sir.
+
+    >>> round(similarity("الأمير", "Almir"), 2), round(word_as_name_similarity("الأمير", "Almir"), 2)
+    (0.91, 0.73)
+    >>> round(similarity("وزير", "Sir"), 2), round(word_as_name_similarity("وزير", "Sir", whole=True), 2)
+    (0.96, 0.9)
+    """
+    forms = word_forms(arabic_word)
+    if forms is None or script_of(forms[1]) != ARABIC:
+        return 0.0
+    readings = _arabic_spellings(arabic.normalize(forms[1]), clitics=False) if whole else spellings(arabic_word)
+    return max(_heard(readings, latin_word, every=True), default=0.0)
 
 
 @lru_cache(maxsize=200_000)

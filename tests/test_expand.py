@@ -1,8 +1,10 @@
 """Which sound matches across scripts the dictionary lets through (`expand.dictionary_allows`)."""
 
+import doctest
+
 import pytest
 
-from search import dictionary
+from search import dictionary, expand
 from search.evaluate import in_dictionary
 from search.expand import dictionary_allows, function_word, translates
 
@@ -36,6 +38,35 @@ def book():
         pytest.param("لانه", "Lane", False, id="a stop word behind a preposition meets no name, however close"),
         pytest.param("بشكل", "Pascal", False, id="a dictionary word behind a preposition is an ordinary word"),
         pytest.param("بوتين", "Putin", True, id="a name that reads as preposition + word, kept by its closeness"),
+        pytest.param("الحالي", "Hall", False, id="translated by its stem (current: case + i), and Hall is a dictionary word"),
+        pytest.param("Western", "يسيطرون", False, id="they control, by its stem, is not the dictionary word western"),
+        pytest.param("Hodeidah", "الحديدة", True, id="iron + a by its stem, but Hodeidah is no dictionary word"),
+        pytest.param("وزير", "Sir", False, id="minister is listed as written: its و is not a conjunction"),
+        pytest.param("فهد", "Fahd", True, id="cheetah is listed as written, and read whole it is still Fahd"),
+        pytest.param("بينهم", "Bonham", False, id="a stop word with the pronoun hum on: among them"),
+        pytest.param("كانوا", "Kane", False, id="a stop word with the verb's plural on: they were"),
+        pytest.param("سيتم", "Stam", False, id="the future prefix on a dictionary word: will be done"),
+        pytest.param("Sydney", "سيدني", True, id="a name that begins as the future prefix does"),
+        pytest.param("Jenin", "جنين", True, id="a name that ends as a plural does"),
+        pytest.param("التركية", "Trico", False, id="Turkish: a dictionary word with the feminine ending"),
+        pytest.param("فضلا", "Fidel", False, id="a dictionary word with the accusative ending"),
+        pytest.param("Florence", "فلورنسا", True, id="what is left is an entry FreeDict does not translate"),
+        pytest.param("Buraidah", "بريدة", True, id="mail + a, but the name ends in the a that is heard"),
+        pytest.param("تعمل", "Tamil", False, id="the present's prefix on a dictionary verb: she works"),
+        pytest.param("Trump", "ترامب", True, id="a name that begins as the present's prefix does"),
+        pytest.param("Italy", "وبالتالي", False, id="and + therefore, translated by its stem behind the clitics"),
+        pytest.param("Baker", "بخير", False, id="bi + well, translated behind the preposition"),
+        pytest.param("Paul", "باولو", False, id="bi + possessors, and FreeDict spells Paul otherwise"),
+        pytest.param("Paulo", "باولو", True, id="bi + possessors, but it sounds like FreeDict's own spelling of Paulo"),
+        pytest.param("الأمير", "Almir", False, id="the prince: a vowel the word writes, left out of the name"),
+        pytest.param("الأستاذ", "Stade", False, id="the professor: the name lacks the vowel of its first alef"),
+        pytest.param("مبارك", "Mubarak", True, id="blessed, with every vowel it writes heard in the name"),
+        pytest.param("McCain", "ماكين", True, id="Mac + ين is no inflected word: the dictionary only spells Mac"),
+        pytest.param("اليمني", "Almunia", False, id="Yemeni: a vowel letter alone between consonants, which the name lacks"),
+        pytest.param("Spar", "السوبر", False, id="the super: the name lacks the vowel Arabic writes"),
+        pytest.param("Munich", "ميونيخ", True, id="two vowel letters together for one Latin vowel"),
+        pytest.param("Poland", "بولندا", True, id="a final vowel Arabic adds to the name"),
+        pytest.param("Scotland", "اسكتلندا", True, id="an opening alef that seats the first vowel"),
     ],
 )
 def test_dictionary_allows(book, word, candidate, allowed):
@@ -79,3 +110,7 @@ def test_translates(book, arabic, latin, found):
 )
 def test_function_word(word, found):
     assert function_word(word) is found
+
+
+def test_the_examples_in_docstrings(book):
+    assert doctest.testmod(expand).failed == 0

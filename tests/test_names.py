@@ -1,8 +1,11 @@
 """Names across scripts: keys, transliteration, similarity and the match decision."""
 
+import doctest
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from search import names
 from search.analysis import word_forms
 from search.names import (best_matches, clitic_readings, is_match, match_all, similarity, sound_keys,
                           transliterate)
@@ -34,6 +37,7 @@ CROSS_SCRIPT = [
     pytest.param("Abdullah", "عبدالله", id="the final h of الله is heard"),
     pytest.param("Casillas", "كاسياس", id="Spanish ll as y"),
     pytest.param("Lufthansa", "لوفتهانزا", id="t and h of a compound, not th"),
+    pytest.param("McCain", "ماكين", id="Mc is Mac"),
 ]
 
 
@@ -217,3 +221,7 @@ def test_match_all_answers_as_is_match_and_similarity_do():
         # The index's own words, in the exact field's form, are read without analysing them again.
         exact = {word_forms(c)[1] for c in candidates if word_forms(c)}
         assert match_all(query, exact, exact_forms=True) == match_all(query, exact)
+
+
+def test_the_examples_in_docstrings():
+    assert doctest.testmod(names).failed == 0
