@@ -317,6 +317,11 @@ def test_a_whole_run_on_a_tiny_corpus(tmp_path):
     assert all(c["errors"] == 0 and c["requests"] > 0 for c in found["web"]["cells"])
     assert found["web"]["direct"]["requests"] > 0
     assert all(c["cpu_ms"] > 0 and c["of_direct_cpu"] > 0 for c in found["web"]["cells"])
+    # Thirty titles make too few queries for a second of requests: the runs repeat them, and say so.
+    web = found["web"]
+    wrapped = {f"{c['endpoint']} at {c['clients']} clients" for c in web["cells"] if c["requests"] > web["measured_queries"]}
+    assert wrapped and wrapped <= set(web["repeated"])
+    assert any("raise --web-queries" in note for note in found["notes"])
     assert any("nothing changed" in g["goal"] for g in found["goals"])
     table = (out / "report.md").read_text(encoding="utf-8")
     assert "## Full rebuild" in table and "| generated (30) | ours | 30 |" in table
