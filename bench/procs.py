@@ -127,7 +127,13 @@ def finish_step(child: subprocess.Popen, what: str = "a step") -> dict:
 
 
 def run_step(step: str, args: dict, log: Path | None = None) -> dict:
-    """Run a step to its end; its JSON, with `peak_memory` in bytes."""
+    """Run a step to its end; its JSON, with `peak_memory` in bytes.
+
+    The disk caches are written out first, so that the gigabyte of index the
+    step before may have left to write does not compete with this one.
+    """
+    if hasattr(os, "sync"):
+        os.sync()
     child = start_step(step, args, log)
     watch = MemoryWatch(child.pid)
     try:
