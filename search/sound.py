@@ -4,7 +4,7 @@ At index time every word that may be a name puts `"<key> <exact form>"` in
 the `sound` field: every Arabic word (the script has no capitals), and every
 Latin word written with a capital where a sentence does not begin.  At query time a word's keys are
 prefix-expanded in that field's lexicon, which lists the corpus's own words
-that sound alike; `names.match_readings` then keeps the close ones (as `names.is_match` would).
+that sound alike; `matching.match_readings` then keeps the close ones (as `names.is_match` would).
 
 Whether a Latin word is a name is read from the corpus: the share of its
 articles in which it is capitalised.  `care` is capitalised only at the start
@@ -19,7 +19,8 @@ from typing import NamedTuple
 from whoosh.analysis import Filter
 
 from search.analysis import WordTokenizer, word_forms
-from search.names import KEY_LETTERS, MIN_KEY, Readings, match_readings, readings, sound_keys
+from search.matching import Readings, match_readings, readings
+from search.names import KEY_LETTERS, MIN_KEY, sound_keys
 from search.script import ARABIC, LATIN, script_of
 
 FIELD = "sound"

@@ -5,10 +5,10 @@ import doctest
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from search import names
+from search import matching, names
 from search.analysis import word_forms
-from search.names import (best_matches, clitic_readings, is_match, match_all, similarity, sound_keys,
-                          transliterate)
+from search.matching import match_all
+from search.names import best_matches, clitic_readings, is_match, similarity, sound_keys, transliterate
 
 # Every example of the issue, each row named by what it shows.
 CROSS_SCRIPT = [
@@ -225,3 +225,4 @@ def test_match_all_answers_as_is_match_and_similarity_do():
 
 def test_the_examples_in_docstrings():
     assert doctest.testmod(names).failed == 0
+    assert doctest.testmod(matching).failed == 0
