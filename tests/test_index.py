@@ -174,6 +174,18 @@ def test_an_update_that_must_remove_articles_rebuilds_in_full_and_says_so(small,
     assert "(rebuilt in full on every core, as articles had to be removed): files 0 new, 1 changed" in summary.lines()[0]
 
 
+def test_an_update_that_must_remove_articles_indexes_nothing_before_it_rebuilds(small, monkeypatch):
+    corpus = small / "corpus"
+    _first_txt(corpus).write_text("Changed\n\nzanzibarite\n", encoding="utf-8")
+    build_corpus(corpus, {"zz/new.txt": "New\n\nzanzibarite\n"})
+    expected = index.build(corpus, small / "rebuilt").lines()[1:]
+    monkeypatch.setattr(index, "_index_file", lambda *a: pytest.fail("indexed with Whoosh's writer for nothing"))
+    summary = index.update(corpus, small / "index")
+    assert "files 1 new, 1 changed" in summary.lines()[0] and "documents 2 indexed, 1 removed" in summary.lines()[0]
+    assert summary.lines()[1:] == expected
+    assert stored(small / "index") == stored(small / "rebuilt")
+
+
 def test_update_of_an_unchanged_corpus_keeps_the_generation(small, monkeypatch):
     before = (small / "index" / index.CURRENT).read_text()
     monkeypatch.setattr(documents, "read_file", lambda *a, **kw: pytest.fail("an unchanged file was read"))
