@@ -194,11 +194,12 @@ def dictionary_allows(book, word: str, candidate: str) -> bool:
     latin = latin.replace(" ", "")
     if translates(book, arabic_word, latin):
         return True
-    close = similarity(arabic_word, latin)  # Mubarak is also مبارك "blessed": a name that close is kept
     if not ordinary(book, arabic_word, latin):
-        return close >= BOTH_WORDS_SIMILARITY or not (book.is_word(latin) and stem_translated(book, arabic_word, latin))
+        return (not (book.is_word(latin) and stem_translated(book, arabic_word, latin))
+                or similarity(arabic_word, latin) >= BOTH_WORDS_SIMILARITY)
     whole = arabic_word[:1] in CLITIC_LETTERS and book.lists(arabic_word)  # وزير (minister) is not و + زير, Sir
-    close = word_as_name_similarity(arabic_word, latin, whole)  # the vowels it writes heard: الأمير is not Almir
+    # The vowels it writes heard: الأمير is not Almir.  Mubarak is also مبارك "blessed": a name that close is kept.
+    close = word_as_name_similarity(arabic_word, latin, whole)
     return close >= BOTH_WORDS_SIMILARITY or (close >= WORD_AS_NAME_SIMILARITY and not book.is_word(latin)
                                               and shared_key_length(arabic_word, latin) > MIN_KEY)
 

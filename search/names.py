@@ -561,7 +561,6 @@ def _unwritten(arabic_text: str, latin_text: str, key_length: int) -> bool:
             and any(ch in VOWELS for ch in latin_text))
 
 
-
 def _unwritten_pair(arabic_side: int | None, query_text: str, candidate_text: str, key_length: int) -> bool:
     """`_unwritten` for a query reading and a candidate reading, `arabic_side` as `_arabic_side` gives it."""
     if arabic_side is None:
