@@ -31,7 +31,7 @@ def free_port() -> int:
 
 
 class Server:
-    """`python -m search serve --port P --index DIR`: gunicorn with the default workers."""
+    """`python -m search serve --port P --index DIR`: Granian with the default workers."""
 
     def __init__(self, index_dir: Path, log: Path, workers: int | None = None):
         self.port = free_port()

@@ -2,7 +2,7 @@
 
 Peak memory is the largest sum, sampled every 0.1 s, of the proportional
 set size (PSS) of a process and all its descendants: Whoosh's writer with
-procs=2 forks sub-writers, gunicorn forks workers.  PSS divides a shared
+procs=2 forks sub-writers, the server forks workers.  PSS divides a shared
 page among the processes (and mappings) that share it, so pages a fork
 shares with its parent, and index files each searcher maps again, count
 once; the resident size (RSS) would count them once per process and per

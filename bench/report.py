@@ -125,7 +125,7 @@ def markdown(report: dict) -> str:
     if web:
         d = web.get("direct") or {}
         out += ["", "## Web throughput", "",
-                f"`python -m search serve` ({web['workers']} gunicorn gthread workers) on {web['index']}; "
+                f"`python -m search serve` ({web['workers']} Granian workers, one thread each) on {web['index']}; "
                 f"clients on 127.0.0.1 for {web['seconds']:.0f} s per row. Direct: {web['workers']} processes "
                 "calling Engine.search in a loop, before and after the server "
                 f"({_num(d.get('rps_before'))} and {_num(d.get('rps_after'))} requests/s). "

@@ -167,7 +167,8 @@ def main(argv=None) -> int:
         print(f"{parser.prog}: {error}", file=sys.stderr)
         return 1
     except OSError as error:  # an unreadable --batch file, a full disk
-        print(f"{parser.prog}: {error.strerror or error}: {error.filename or ''}", file=sys.stderr)
+        where = f": {error.filename}" if error.filename else ""
+        print(f"{parser.prog}: {error.strerror or error}{where}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"{parser.prog}: interrupted", file=sys.stderr)

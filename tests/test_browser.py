@@ -1,5 +1,5 @@
 """The search page in a real browser: Debian's Chromium, driven by Playwright, against
-`python -m search serve` (gunicorn) on 127.0.0.1.
+`python -m search serve` (Granian) on 127.0.0.1.
 
 These tests never skip.  If Chromium cannot start they fail and say how to install it.
 Screenshots go to test-artifacts/; with UPDATE_SCREENSHOTS=1 the README's copies in
@@ -409,7 +409,7 @@ def test_hostile_text_is_shown_not_run(page, server):
     "path, statuses, says",
     [
         pytest.param("/search?q=" + "ب" * 1000, {400}, "the limit is 500", id="1000 Arabic letters get our message"),
-        # Over gunicorn's 8190-byte request line, gunicorn itself refuses: still not a 500.
+        # Far over the limit: the server may refuse the request line itself; still not a 500.
         pytest.param("/search?q=" + "x" * 10_000, {400, 414}, "", id="10k characters"),
         pytest.param("/search?q=%ff%fe", {200}, "Results for", id="invalid UTF-8"),
         pytest.param("/doc/%ff%fe", {404}, "Start a new search", id="invalid UTF-8 article id"),

@@ -2,6 +2,7 @@
 
 import json
 import re
+import socket
 import subprocess
 import sys
 
@@ -79,6 +80,16 @@ def test_missing_index_says_how_to_build_it(tmp_path):
     assert out.returncode == 1
     assert "make index" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_serve_on_a_taken_port_says_so_in_one_line(index_dir):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = run("serve", "--host", "127.0.0.1", "--port", port, "--index", index_dir)
+    assert out.returncode == 1
+    assert out.stderr.strip() == f"python -m search: cannot serve on 127.0.0.1:{port}: Address already in use"
 
 
 def test_update_reindexes_only_what_changed(tmp_path):
