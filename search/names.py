@@ -62,6 +62,9 @@ _DIGRAPHS = (
     ("kh", "K"), ("gh", "g"), ("ph", "f"), ("th", "t"), ("dh", "d"), ("ck", "k"),
     ("wh", "w"), ("ou", "u"), ("oo", "u"), ("x", "ks"),
 )
+_DIGRAPH_SOUNDS = dict(_DIGRAPHS)
+# A word's letters and digraphs, in order: at each place the first digraph that fits, else one character.
+_LATIN_PIECE = re.compile("|".join(group for group, _ in _DIGRAPHS) + "|.", re.DOTALL)
 
 # Other readings of a Latin spelling that Arabic often chose. Rules of one
 # group are alternatives; rules of different groups also combine (Djokovic
@@ -88,6 +91,12 @@ _SILENT_ENDINGS = (
     (r"(?<=[oa])is$", "i"), (r"ot$", "o"), (r"(?<=[^aeiou]e)s$", ""), (r"(?<=[ae]n)[td]$", ""),
 )
 _SILENT_PENALTY = 0.03  # Renault رينو, Villiers فيلييه, Francois فرانسوا, Charles شارل, Laurent لوران
+# Compiled once; and any rule at all, one expression: most words meet none, and skip them all.
+_LATIN_RULES = tuple((group, re.compile(pattern), replacement, penalty)
+                     for group, pattern, replacement, penalty in _LATIN_READINGS)
+_SILENT_RULES = tuple((re.compile(pattern), replacement) for pattern, replacement in _SILENT_ENDINGS)
+_ANY_LATIN_RULE = re.compile("|".join(pattern for _, pattern, _, _ in _LATIN_READINGS))
+_ANY_SILENT_RULE = re.compile("|".join(pattern for pattern, _ in _SILENT_ENDINGS))
 
 # Romance particles that Arabic joins to the name: ديغول de Gaulle, لودريان Le Drian.
 _PARTICLES = ("دي", "دو", "لو", "لا")
@@ -143,43 +152,40 @@ def _spell_latin(word: str) -> str:
     Doubled consonants are one sound (Hollande); "|" keeps two letters apart.
     """
     out = []
-    i = 0
-    while i < len(word):
-        for group, sound in _DIGRAPHS:
-            if word.startswith(group, i):
-                out.append(sound)
-                i += len(group)
-                break
-        else:
-            ch = word[i]
-            nxt = word[i + 1] if i + 1 < len(word) else ""
-            if ch == "c":
-                out.append("s" if nxt in ("e", "i", "y") else "k")
-            elif ch == "y":
-                out.append("y" if nxt in VOWELS else "i")
-            elif ch == "e" and i == len(word) - 1 and i > 1:
-                out.append(WEAK)
-            elif ch.isalpha() and ch.isascii():
-                out.append(ch)
-            i += 1
+    for piece in _LATIN_PIECE.finditer(word):
+        ch = piece.group()
+        sound = _DIGRAPH_SOUNDS.get(ch)
+        if sound is not None:
+            out.append(sound)
+            continue
+        i = piece.start()
+        nxt = word[i + 1:i + 2]
+        if ch == "c":
+            out.append("s" if nxt in ("e", "i", "y") else "k")
+        elif ch == "y":
+            out.append("y" if nxt in VOWELS else "i")
+        elif ch == "e" and i == len(word) - 1 and i > 1:
+            out.append(WEAK)
+        elif ch.isalpha() and ch.isascii():
+            out.append(ch)
     return "".join(ch for i, ch in enumerate(out) if not (i and ch == out[i - 1] and ch not in VOWELS))
 
 
 def _latin_spellings(word: str) -> list[Spelling]:
     found = [Spelling(_spell_latin(word), 0.0)]
     combined, combined_penalty, groups = word, 0.0, set()
-    for group, pattern, replacement, penalty in _LATIN_READINGS:
-        changed = re.sub(pattern, replacement, word)
+    for group, pattern, replacement, penalty in _LATIN_RULES if _ANY_LATIN_RULE.search(word) else ():
+        changed = pattern.sub(replacement, word)
         if changed != word:
             found.append(Spelling(_spell_latin(changed), penalty))
             if group not in groups:
                 groups.add(group)
-                combined = re.sub(pattern, replacement, combined)
+                combined = pattern.sub(replacement, combined)
                 combined_penalty += penalty
     if len(groups) > 1:
         found.append(Spelling(_spell_latin(combined), combined_penalty))
-    for pattern, replacement in _SILENT_ENDINGS:
-        changed = re.sub(pattern, replacement, word)
+    for pattern, replacement in _SILENT_RULES if _ANY_SILENT_RULE.search(word) else ():
+        changed = pattern.sub(replacement, word)
         if changed != word and len(changed) >= 3:
             found.append(Spelling(_spell_latin(changed), _SILENT_PENALTY))
             break
