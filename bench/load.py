@@ -118,8 +118,11 @@ def load(port: int, endpoint: str, texts: list[str], clients: int, seconds: floa
             "rps": len(latencies) / elapsed, "ms": latencies}
 
 
+GOAL_CELL = ("/api/search", 8)  # the cell the performance goal judges
+
+
 def web_throughput(index_dir: Path, queries_file: Path, *, clients: list[int], seconds: float, workers: int,
-                   work: Path, log: Path, say=print) -> dict:
+                   work: Path, log: Path, say=print, rounds: int = 3) -> dict:
     """Each number of clients against a fresh server, between two runs of direct calls.
 
     Every run starts cold and alike: a server (or the direct processes) is
@@ -130,29 +133,47 @@ def web_throughput(index_dir: Path, queries_file: Path, *, clients: list[int], s
     load in one window weighs less; CPU seconds per request (the server's
     process tree; the direct processes) compare the two without the
     neighbours at all.
+
+    The goal's cell (/api/search at 8 clients) is also measured in `rounds`
+    pairs, each a run of direct calls and then a fresh server, one straight
+    after the other; the median of the pairs' shares is what the goal is
+    judged by.  On a shared machine a neighbour's burst can land on one
+    window and not the next: in one run the direct calls before and after
+    the server differed by 15%, and the goal's cell alone had 30% more CPU
+    per request than its neighbours.
     """
     measured, warm = queries.for_load([q.text for q in queries.load(queries_file)])
     warmup = min(3.0, seconds)
     before = _direct(index_dir, queries_file, seconds, warmup, workers, log, say)
-    cells, peak = [], 0
-    for endpoint in ("/api/search", "/search"):
-        for n in clients:
-            say(f"web: {endpoint} with {n} clients for {seconds:.0f} s, on a fresh server")
-            server = Server(index_dir, work / "server.log", workers=workers)
-            watch = MemoryWatch(server.process.pid, interval=0.5)
-            try:
-                server.wait_ready()
-                load(server.port, endpoint, warm, max(n, 4 * workers), warmup)  # each thread of each worker
-                cpu, load_avg = tree_cpu(server.process.pid), os.getloadavg()[0]
-                result = load(server.port, endpoint, measured, n, seconds)
-                cpu = tree_cpu(server.process.pid) - cpu
-            finally:
-                peak = max(peak, watch.stop())
-                server.stop()
-            cells.append({"endpoint": endpoint, "clients": n, "requests": result["requests"],
-                          "errors": result["errors"], "rps": result["rps"], **_pcts(result["ms"]),
-                          "cpu_ms": 1000 * cpu / max(1, result["requests"]), "load": load_avg})
+    peaks = []
+
+    def cell(endpoint: str, n: int) -> dict:
+        say(f"web: {endpoint} with {n} clients for {seconds:.0f} s, on a fresh server")
+        server = Server(index_dir, work / "server.log", workers=workers)
+        watch = MemoryWatch(server.process.pid, interval=0.5)
+        try:
+            server.wait_ready()
+            load(server.port, endpoint, warm, max(n, 4 * workers), warmup)  # each thread of each worker
+            cpu, load_avg = tree_cpu(server.process.pid), os.getloadavg()[0]
+            result = load(server.port, endpoint, measured, n, seconds)
+            cpu = tree_cpu(server.process.pid) - cpu
+        finally:
+            peaks.append(watch.stop())
+            server.stop()
+        return {"endpoint": endpoint, "clients": n, "requests": result["requests"],
+                "errors": result["errors"], "rps": result["rps"], **_pcts(result["ms"]),
+                "cpu_ms": 1000 * cpu / max(1, result["requests"]), "load": load_avg}
+
+    cells = [cell(endpoint, n) for endpoint in ("/api/search", "/search") for n in clients]
     after = _direct(index_dir, queries_file, seconds, warmup, workers, log, say)
+    pairs = []
+    if GOAL_CELL[1] in clients:
+        for _ in range(rounds):
+            alone = _direct(index_dir, queries_file, seconds, warmup, workers, log, say)
+            served = cell(*GOAL_CELL)
+            pairs.append({"direct_rps": alone["rps"], "rps": served["rps"], "share": ratio(served["rps"], alone["rps"]),
+                          "direct_requests": alone["requests"], "requests": served["requests"]})
+    peak = max(peaks, default=0)
     direct = {"requests": before["requests"] + after["requests"], "rps": (before["rps"] + after["rps"]) / 2,
               "rps_before": before["rps"], "rps_after": after["rps"],
               "cpu_ms": 1000 * (before["cpu"] + after["cpu"]) / max(1, before["requests"] + after["requests"]),
@@ -165,8 +186,10 @@ def web_throughput(index_dir: Path, queries_file: Path, *, clients: list[int], s
     repeated = [f"{c['endpoint']} at {c['clients']} clients" for c in cells if c["requests"] > len(measured)]
     repeated += [f"direct calls ({run})" for run, found in (("before", before), ("after", after))
                  if found["requests"] > len(measured)]
-    return {"cells": cells, "direct": direct, "server_peak_memory": peak, "measured_queries": len(measured),
-            "repeated": repeated}
+    repeated += [f"pair {k} of the goal's cell" for k, pair in enumerate(pairs, 1)
+                 if max(pair["requests"], pair["direct_requests"]) > len(measured)]
+    return {"cells": cells, "direct": direct, "pairs": pairs, "server_peak_memory": peak,
+            "measured_queries": len(measured), "repeated": repeated}
 
 
 def _direct(index_dir: Path, queries_file: Path, seconds: float, warmup: float, workers: int, log: Path,

@@ -8,6 +8,7 @@ the machine is shared and its absolute speed changes from run to run.
 """
 
 import math
+import statistics
 
 MB = 1e6
 
@@ -68,7 +69,15 @@ def goals(report: dict) -> list[dict]:
         found.append({"goal": f"query p99 < 5× our p50 ({full})", "measured": f"{spread:.1f}×", "met": spread < 5})
     web = report.get("web", {})
     api8 = [c for c in web.get("cells", []) if c["endpoint"] == "/api/search" and c["clients"] == 8]
-    if api8 and web.get("direct", {}).get("rps"):
+    pairs = [p["share"] for p in web.get("pairs", []) if p.get("share")]
+    if pairs:
+        # Judged by requests per second, as the goal says: the median share of the pairs of
+        # runs (direct calls, then the server), each pair measured back to back.
+        share = statistics.median(pairs)
+        shares = ", ".join(f"{p:.0%}" for p in pairs)
+        found.append({"goal": "web /api/search at 8 clients ≥ 80% of direct calls (requests/s)",
+                      "measured": f"{share:.0%} (median of {len(pairs)} pairs: {shares})", "met": share >= 0.8})
+    elif api8 and web.get("direct", {}).get("rps"):
         # Judged by requests per second, as the goal says; the share per CPU-second, which other
         # tenants of a shared machine do not move, is shown beside it.
         cell = api8[0]
@@ -140,6 +149,11 @@ def markdown(report: dict) -> str:
                          _num(d["p99"], 1), "0", _num(d.get("cpu_ms"), 1), "100%", "100%", ""])
         out += _table(["endpoint", "clients", "requests/s", "p50 ms", "p99 ms", "errors", "CPU ms",
                        "of direct", "of direct per CPU-s", "load avg"], rows)
+        if web.get("pairs"):
+            out += ["", "The goal's cell again, in pairs measured back to back (direct calls, then a fresh server):", ""]
+            out += _table(["pair", "direct requests/s", "/api/search at 8 clients requests/s", "share"],
+                          [[str(k), _num(p["direct_rps"]), _num(p["rps"]), _num(100 * p["share"], 0, "%")]
+                           for k, p in enumerate(web["pairs"], 1)])
     out += ["", "## Goals", ""]
     out += _table(["goal", "measured", "met"],
                   [[g["goal"], g["measured"], "yes" if g["met"] else "**no**"] for g in report.get("goals", [])])

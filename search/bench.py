@@ -254,7 +254,8 @@ class Bench:
         self.report["web"] = {"index": c.label, "workers": args.workers, "seconds": args.web_seconds,
                               **web_throughput(c.indexes["ours"], queries_file, clients=args.clients,
                                                seconds=args.web_seconds, workers=args.workers,
-                                               work=self.work, log=self.log, say=self.say)}
+                                               work=self.work, log=self.log, say=self.say,
+                                               rounds=args.web_rounds)}
         repeated = self.report["web"]["repeated"]
         if repeated:
             self.report["notes"].append(
@@ -342,6 +343,9 @@ def parser() -> argparse.ArgumentParser:
                    help="seconds per web measurement (default 10; 3 with --quick)")
     p.add_argument("--web-queries", type=int, default=10000, metavar="N",
                    help="queries for web throughput, more than a run sends (default 10000)")
+    p.add_argument("--web-rounds", type=int, default=None, metavar="N",
+                   help="pairs of back-to-back runs (direct calls, server) for the goal's cell, "
+                        "/api/search at 8 clients (default 3; 1 with --quick)")
     p.add_argument("--clients", type=lambda s: [int(x) for x in s.split(",")], default=[1, 8, 32], metavar="N,N,..",
                    help="concurrent web clients, comma-separated (default 1,8,32)")
     p.add_argument("--workers", type=int, default=2, help="server processes, as `make run` starts (default 2)")
@@ -363,6 +367,8 @@ def options(argv: list[str]) -> argparse.Namespace:
         args.shared_limit = 4000
     if args.small is None:
         args.small = 0 if quick else 10_000
+    if args.web_rounds is None:
+        args.web_rounds = 1 if quick else 3
     if args.web_seconds is None:
         args.web_seconds = 3.0 if quick else 10.0
     return args

@@ -293,6 +293,12 @@ def _report(**changes) -> dict:
                               "direct": {"rps": 100.0}}}, "web", False, id="web judged by requests/s"),
         pytest.param({"web": {"cells": [{"endpoint": "/api/search", "clients": 8, "rps": 95.0, "of_direct_cpu": 0.7}],
                               "direct": {"rps": 100.0}}}, "web", True, id="web per CPU-second shown only"),
+        pytest.param({"web": {"cells": [{"endpoint": "/api/search", "clients": 8, "rps": 90.0}], "direct": {"rps": 100.0},
+                              "pairs": [{"share": 0.7}, {"share": 0.9}, {"share": 0.75}]}},
+                     "web", False, id="web judged by the median pair, not the cell"),
+        pytest.param({"web": {"cells": [{"endpoint": "/api/search", "clients": 8, "rps": 60.0}], "direct": {"rps": 100.0},
+                              "pairs": [{"share": 0.85}, {"share": 0.6}, {"share": 0.82}]}},
+                     "web", True, id="web median pair 82%"),
     ],
 )
 def test_goals(changes, goal, met):
@@ -304,7 +310,8 @@ def test_goals(changes, goal, met):
 def test_a_whole_run_on_a_tiny_corpus(tmp_path):
     out = tmp_path / "out"
     code = bench.main(["--generate", "30", "--no-shared", "--small", "0", "--queries", "200",
-                       "--web-seconds", "1", "--clients", "1,2", "--out", str(out), "--workdir", str(tmp_path / "w")])
+                       "--web-seconds", "1", "--clients", "1,8", "--web-rounds", "2", "--out", str(out),
+                       "--workdir", str(tmp_path / "w")])
     assert code == 0
     found = json.loads((out / "report.json").read_text(encoding="utf-8"))
     engines = {row["engine"] for row in found["rebuild"]}
@@ -313,7 +320,7 @@ def test_a_whole_run_on_a_tiny_corpus(tmp_path):
     assert found["update"] and found["update"][0]["changed_files"] >= 1
     assert {(row["engine"], row["count"]) for row in found["latency"]} >= {("ours", found["queries"]["count"])}
     assert {(c["endpoint"], c["clients"]) for c in found["web"]["cells"]} == {
-        ("/api/search", 1), ("/api/search", 2), ("/search", 1), ("/search", 2)}
+        ("/api/search", 1), ("/api/search", 8), ("/search", 1), ("/search", 8)}
     assert all(c["errors"] == 0 and c["requests"] > 0 for c in found["web"]["cells"])
     assert found["web"]["direct"]["requests"] > 0
     assert all(c["cpu_ms"] > 0 and c["of_direct_cpu"] > 0 for c in found["web"]["cells"])
@@ -322,6 +329,10 @@ def test_a_whole_run_on_a_tiny_corpus(tmp_path):
     wrapped = {f"{c['endpoint']} at {c['clients']} clients" for c in web["cells"] if c["requests"] > web["measured_queries"]}
     assert wrapped and wrapped <= set(web["repeated"])
     assert any("raise --web-queries" in note for note in found["notes"])
+    # The goal's cell again, in two back-to-back pairs, each with its own direct calls.
+    assert len(web["pairs"]) == 2
+    assert all(p["requests"] > 0 and p["direct_rps"] > 0 and p["share"] == p["rps"] / p["direct_rps"] for p in web["pairs"])
+    assert any("median of 2 pairs" in g["measured"] for g in found["goals"])
     assert any("nothing changed" in g["goal"] for g in found["goals"])
     table = (out / "report.md").read_text(encoding="utf-8")
     assert "## Full rebuild" in table and "| generated (30) | ours | 30 |" in table
