@@ -65,20 +65,31 @@ class _Seen:
 
     def _clear(self):
         self.tokens: set[str] = set()
-        self.by_form: dict[str, set[str]] = {}  # a stem or exact form, marked with its kind -> tokens
+        self.by_stem: dict[str, set[str]] = {}  # stem -> the tokens that have it
+        self.by_exact: dict[str, set[str]] = {}  # exact form -> the tokens that have it
 
     def could_match(self, tokens: set[str], stems: set, exact: set) -> set[str]:
         with self._lock:  # the GIL would run the threads one at a time here anyway
             if len(self.tokens) > self.LIMIT:
                 self._clear()
-            by_form = self.by_form
-            for token in tokens - self.tokens:
+            by_stem, by_exact = self.by_stem, self.by_exact
+            new = tokens - self.tokens
+            for token in new:
                 for f in _forms_of(token):
-                    by_form.setdefault("s" + f.stem, set()).add(token)
-                    by_form.setdefault("e" + f.exact, set()).add(token)
-                self.tokens.add(token)
-            groups = [by_form.get("s" + stem, ()) for stem in stems] + [by_form.get("e" + e, ()) for e in exact]
+                    _file(by_stem, f.stem, token)
+                    _file(by_exact, f.exact, token)
+            self.tokens |= new
+            groups = [by_stem[s] for s in stems if s in by_stem] + [by_exact[e] for e in exact if e in by_exact]
             return tokens & set().union(*groups)
+
+
+def _file(index: dict, form: str, token: str) -> None:
+    """Add `token` to the tokens filed under `form` (no empty set made when there are some already)."""
+    filed = index.get(form)
+    if filed is None:
+        index[form] = {token}
+    else:
+        filed.add(token)
 
 
 _SEEN = _Seen()
