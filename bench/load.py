@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 from bench import queries
 from bench.procs import ROOT, MemoryWatch, finish_step, start_step, tree_cpu
-from bench.report import latencies, ratio
+from bench.report import GOAL_CELL, latencies, ratio
 
 
 def free_port() -> int:
@@ -118,9 +118,6 @@ def load(port: int, endpoint: str, texts: list[str], clients: int, seconds: floa
             "rps": len(latencies) / elapsed, "ms": latencies}
 
 
-GOAL_CELL = ("/api/search", 8)  # the cell the performance goal judges
-
-
 def web_throughput(index_dir: Path, queries_file: Path, *, clients: list[int], seconds: float, workers: int,
                    work: Path, log: Path, say=print, rounds: int = 3) -> dict:
     """Each number of clients against a fresh server, between two runs of direct calls.
@@ -139,8 +136,8 @@ def web_throughput(index_dir: Path, queries_file: Path, *, clients: list[int], s
     after the other; the median of the pairs' shares is what the goal is
     judged by.  On a shared machine a neighbour's burst can land on one
     window and not the next: in one run the direct calls before and after
-    the server differed by 15%, and the goal's cell alone had 30% more CPU
-    per request than its neighbours.
+    the server differed by 15%, and the goal's cell alone had 15-30% more
+    CPU per request than the cells around it.
     """
     measured, warm = queries.for_load([q.text for q in queries.load(queries_file)])
     warmup = min(3.0, seconds)
