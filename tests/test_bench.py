@@ -6,14 +6,16 @@ No assert here is about speed; speed is what `make bench` reports.
 import doctest
 import json
 import os
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from bench import baseline, corpus, procs, queries, report
+from bench import baseline, corpus, load, procs, queries, report
 from search import bench, documents
 from search.names import is_match
 
@@ -305,6 +307,67 @@ def test_goals(changes, goal, met):
     found = [g for g in report.goals(_report(**changes)) if goal in g["goal"]]
     assert len(found) == 1
     assert found[0]["met"] is met
+
+
+class ScriptedServer:
+    """A socket server that answers each request with the next of `answers` (raw bytes), on one thread.
+
+    After an answer that says `Connection: close` or has no Content-Length, it closes the connection."""
+
+    def __init__(self, answers: list[bytes]):
+        self.answers, self.connections, self.requests = list(answers), 0, []
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while self.answers:
+            conn, _ = self.sock.accept()
+            self.connections += 1
+            with conn:
+                buffer = b""
+                while self.answers:
+                    while b"\r\n\r\n" not in buffer:
+                        chunk = conn.recv(4096)
+                        if not chunk:
+                            break
+                        buffer += chunk
+                    if b"\r\n\r\n" not in buffer:
+                        break
+                    request, buffer = buffer.split(b"\r\n\r\n", 1)
+                    self.requests.append(request)
+                    answer = self.answers.pop(0)
+                    conn.sendall(answer)
+                    if b"close" in answer or b"Content-Length" not in answer:
+                        break
+        self.sock.close()
+
+
+def test_the_load_client_reads_answers_by_their_length_and_keeps_the_connection():
+    server = ScriptedServer([
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello",
+        b"HTTP/1.1 404 NOT FOUND\r\nContent-Length: 3\r\nServer: x\r\n\r\nno!",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nConnection: close\r\n\r\nok",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nback",
+    ])
+    conn = load.Connection(server.port, timeout=5)
+    ask = load.request_bytes(server.port, "/api/search?q=%D8%A8%D9%88%D8%AA%D9%8A%D9%86")
+    assert conn.send(ask) == (200, b"hello")
+    assert conn.send(ask) == (404, b"no!")  # the same connection: its length told where the answer ended
+    with pytest.raises(ValueError, match="without Content-Length"):
+        conn.send(ask)
+    assert conn.send(ask) == (200, b"ok")  # a new connection, which the server then closes
+    assert conn.send(ask) == (200, b"back")
+    conn.close()
+    assert server.connections == 3
+    assert server.requests[0] == f"GET /api/search?q=%D8%A8%D9%88%D8%AA%D9%8A%D9%86 HTTP/1.1\r\nHost: 127.0.0.1:{server.port}".encode()
+
+
+def test_the_load_client_counts_a_closed_connection_as_an_error():
+    server = ScriptedServer([b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\nConnection: close\r\n\r\nshort"])
+    with pytest.raises(ConnectionError):
+        load.get(server.port, "/")
 
 
 def test_a_whole_run_on_a_tiny_corpus(tmp_path):
