@@ -22,7 +22,7 @@ from search.script import ARABIC, LATIN, OTHER, char_script, script_of
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "gazetteer.tsv"
 HEADER = ("kind", "english", "arabic", "source")
-KINDS = frozenset({"country", "city", "region", "org", "group", "person", "time"})
+KINDS = frozenset({"country", "city", "region", "org", "group", "person", "nationality", "time"})
 # IS, US, WHO: as lower-case words these are everywhere, so they must be typed in capitals.
 MAX_CASED_ACRONYM = 3
 

@@ -39,6 +39,9 @@ ALIASES = [
     pytest.param("Egypt's", "مصر", id="English possessive"),
     pytest.param("al-Qaeda", "القاعدة", id="hyphenated article"),
     pytest.param("Monday", "الاثنين", id="day of the week"),
+    pytest.param("German", "ألماني", id="nationality, not Germain by sound"),
+    pytest.param("الفرنسية", "French", id="nationality, feminine with the article"),
+    pytest.param("England", "إنجلترا", id="England, not Finland by sound"),
 ]
 
 
