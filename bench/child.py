@@ -91,24 +91,38 @@ def _searcher(engine: str, index_dir: Path):
 
 
 def latency(args: dict) -> dict:
-    """Each query once, in order, after a warm-up; milliseconds per query."""
+    """Each query once, in order, after a warm-up; milliseconds per query.
+
+    With `"blocks": true` the queries come in blocks, on demand: the step
+    says "ready" once warmed, then reads lines "START END" and answers each
+    with one line, the JSON list of queries START to END-1; it ends when
+    its input does (`procs.run_alternating`).
+    """
     from bench import queries
 
     search = _searcher(args["engine"], Path(args["index"]))
     found = queries.load(Path(args["queries"]))
     for text in queries.WARMUP:
         search(text)
-    out = []
-    for query in found:
-        started = time.perf_counter()
-        try:
-            total, snippets = search(query.text)
-            error = None
-        except Exception as exc:  # a baseline's parser may refuse what ours reads
-            total, snippets, error = 0, [], type(exc).__name__
-        out.append({"ms": (time.perf_counter() - started) * 1000, "total": total,
-                    "snippets": len(snippets), "error": error})
-    return {"queries": out}
+    if not args.get("blocks"):
+        return {"queries": [_timed(search, query.text) for query in found]}
+    print("ready", flush=True)
+    for line in sys.stdin:
+        start, end = map(int, line.split())
+        print(json.dumps([_timed(search, query.text) for query in found[start:end]]), flush=True)
+    return {}
+
+
+def _timed(search, text: str) -> dict:
+    at = time.monotonic()
+    started = time.perf_counter()
+    try:
+        total, snippets = search(text)
+        error = None
+    except Exception as exc:  # a baseline's parser may refuse what ours reads
+        total, snippets, error = 0, [], type(exc).__name__
+    return {"ms": (time.perf_counter() - started) * 1000, "total": total, "snippets": len(snippets),
+            "error": error, "at": at}
 
 
 def _go(barrier: Path, k: int, timeout: float = 600) -> float:

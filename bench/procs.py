@@ -144,5 +144,70 @@ def run_step(step: str, args: dict, log: Path | None = None) -> dict:
     return result
 
 
+def run_alternating(step: str, argsets: dict[str, dict], count: int, block: int,
+                    log: Path | None = None) -> tuple[dict[str, list], dict[str, str]]:
+    """Run `step` once per entry of `argsets`, each in its child, all at once but taking turns.
+
+    Every child is started with `"blocks": true`, and once all say they are
+    ready, items 0 to `count`-1 go out in blocks of `block`: each block to
+    each child in turn, one child working at a time, the order rotating from
+    block to block.  So every child is measured in the same stretches of
+    time, and a neighbour's burst on a shared machine lands on all of them
+    alike rather than on whichever ran then.  Returns (each name's results,
+    in item order; the names whose child failed, with why).
+    """
+    children, failed = {}, {}
+    for name, args in argsets.items():
+        children[name] = child = _start_interactive(step, {**args, "blocks": True}, log)
+        if child.stdout.readline().strip() != b"ready":
+            failed[name] = _stop(child, f"{step} {name} did not start")
+    for name in failed:
+        del children[name]
+    results: dict[str, list] = {name: [] for name in children}
+    try:
+        for k, start in enumerate(range(0, count, block)):
+            if not children:
+                break
+            names = list(children)
+            turn = k % len(names)
+            for name in names[turn:] + names[:turn]:
+                child = children[name]
+                try:
+                    child.stdin.write(f"{start} {min(count, start + block)}\n".encode())
+                    child.stdin.flush()
+                    line = child.stdout.readline()
+                    results[name] += json.loads(line)
+                except (OSError, ValueError):
+                    failed[name] = _stop(child, f"{step} {name} failed at item {start}")
+                    del children[name], results[name]
+    finally:
+        for name, child in children.items():
+            child.stdin.close()
+            child.stdout.read()
+            child.stdout.close()
+            if child.wait() != 0:
+                failed[name] = f"{step} {name} failed with status {child.returncode}"
+                results.pop(name, None)
+    return results, failed
+
+
+def _start_interactive(step: str, args: dict, log: Path | None) -> subprocess.Popen:
+    stderr = open(log, "ab") if log else subprocess.DEVNULL
+    try:
+        return subprocess.Popen([sys.executable, "-m", "bench.child", step, json.dumps(args)],
+                                cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr)
+    finally:
+        if log:
+            stderr.close()
+
+
+def _stop(child: subprocess.Popen, why: str) -> str:
+    child.kill()
+    child.wait()
+    child.stdin.close()
+    child.stdout.close()
+    return f"{why} (status {child.returncode})"
+
+
 def folder_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())

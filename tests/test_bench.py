@@ -240,6 +240,26 @@ def test_a_step_reports_its_build_and_memory(tiny, tmp_path):
     assert result["peak_memory"] > 10_000_000
 
 
+def test_engines_take_turns_over_the_queries_and_a_failed_one_is_named(tiny, tmp_path):
+    index_dir = tmp_path / "naive"
+    procs.run_step("build", {"engine": "naive", "corpus": str(tiny), "index": str(index_dir)})
+    queries_file = tmp_path / "queries.jsonl"
+    queries.save(queries.build([("en", "Putin met Hollande")] * 5, tmp_path / "no-topics", n=12), queries_file)
+    count = len(queries.load(queries_file))
+    args = {"engine": "naive", "index": str(index_dir), "queries": str(queries_file)}
+    found, failed = procs.run_alternating("latency", {"a": args, "b": args, "broken": {**args, "index": str(tmp_path / "none")}},
+                                          count, 5)
+    assert set(found) == {"a", "b"} and set(failed) == {"broken"}
+    assert all(len(found[name]) == count and all(q["ms"] > 0 for q in found[name]) for name in found)
+    # Block by block, one engine ran while the other waited, and which went first alternated.
+    turns = []
+    for k, start in enumerate(range(0, count, 5)):
+        end = min(count, start + 5)
+        for name in (("a", "b") if k % 2 == 0 else ("b", "a")):
+            turns.append((found[name][start]["at"], found[name][end - 1]["at"]))
+    assert all(earlier[1] < later[0] for earlier, later in zip(turns, turns[1:]))
+
+
 def test_a_failed_step_says_so(tmp_path):
     with pytest.raises(procs.StepFailed):
         procs.run_step("latency", {"engine": "ours", "index": str(tmp_path / "none"), "queries": str(tmp_path / "q")})
