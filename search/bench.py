@@ -157,12 +157,18 @@ class Bench:
 
     # --- steps -----------------------------------------------------------
 
-    def rebuild(self, c: Corpus) -> None:
+    def rebuild(self, c: Corpus, bracket: bool = False) -> None:
+        """Each engine builds `c`; with `bracket`, ours builds again after naive, and its time is
+        the mean of the two, so that the ratio the goal reads spans the same stretch of time as naive's
+        build (on this shared machine the same build took 47.8 to 66.5 s within minutes)."""
         rows = {}
         engines = ["ours"] + [e for e in ("naive", "tantivy") if e not in self.args.skip]
+        if bracket and "naive" in engines:
+            engines.insert(engines.index("naive") + 1, "ours")
         for engine in engines:
             index_dir = self.work / "indexes" / f"{c.name}-{engine}".replace(" ", "-")
-            self.say(f"rebuild {c.label}: {engine}")
+            again = engine in rows
+            self.say(f"rebuild {c.label}: {engine}" + (" again" if again else ""))
             try:
                 result = run_step("build", {"engine": engine, "corpus": str(c.path), "index": str(index_dir)},
                                   self.log)
@@ -172,13 +178,21 @@ class Bench:
             c.indexes[engine] = index_dir
             row = {"corpus": c.label, "engine": engine, "documents": result["documents"], "mb": c.bytes / MB,
                    "seconds": result["seconds"], "cpu_seconds": result["cpu_seconds"],
-                   "docs_per_s": result["documents"] / result["seconds"],
-                   "mb_per_s": c.bytes / MB / result["seconds"], "peak_memory": result["peak_memory"],
-                   "index_bytes": folder_size(index_dir), "load": os.getloadavg()[0]}
-            self.say(f"  {row['seconds']:.1f} s, {row['mb_per_s']:.2f} MB/s, peak {row['peak_memory'] / MB:.0f} MB")
+                   "peak_memory": result["peak_memory"], "index_bytes": folder_size(index_dir),
+                   "load": os.getloadavg()[0], "runs": [result["seconds"]]}
+            self.say(f"  {row['seconds']:.1f} s, {c.bytes / MB / row['seconds']:.2f} MB/s, peak {row['peak_memory'] / MB:.0f} MB")
             if result["documents"] != c.documents:
                 self.note(f"{engine} indexed {result['documents']:,} of the {c.documents:,} articles of {c.label}")
+            if again:
+                first = rows[engine]
+                row["runs"] = first["runs"] + row["runs"]
+                row["seconds"] = sum(row["runs"]) / len(row["runs"])
+                row["cpu_seconds"] = (first["cpu_seconds"] + row["cpu_seconds"]) / 2
+                row["peak_memory"] = max(first["peak_memory"], row["peak_memory"])
             rows[engine] = row
+        for row in rows.values():
+            row["docs_per_s"] = row["documents"] / row["seconds"]
+            row["mb_per_s"] = row["mb"] / row["seconds"]
         for row in rows.values():
             row["x_naive"] = ratio(row["mb_per_s"], rows.get("naive", {}).get("mb_per_s"))
             row["x_tantivy"] = ratio(row["mb_per_s"], rows.get("tantivy", {}).get("mb_per_s"))
@@ -279,7 +293,7 @@ class Bench:
         main, shared, small = self.corpora()
         for c in (main, shared, small):
             if c:
-                self.rebuild(c)
+                self.rebuild(c, bracket=c is (shared or main))
         if main and "update" not in args.skip:
             self.update(main)
         big = shared or main

@@ -400,6 +400,12 @@ def test_a_whole_run_on_a_tiny_corpus(tmp_path):
     engines = {row["engine"] for row in found["rebuild"]}
     assert engines >= {"ours", "naive"}
     assert all(row["documents"] == 30 for row in found["rebuild"])
+    # The goal's corpus: ours built before and after naive, one row with the mean of the two.
+    ours = [row for row in found["rebuild"] if row["engine"] == "ours"]
+    assert len(ours) == 1 and len(ours[0]["runs"]) == 2
+    assert ours[0]["seconds"] == pytest.approx(sum(ours[0]["runs"]) / 2)
+    assert ours[0]["x_naive"] == pytest.approx(ours[0]["mb_per_s"] / next(
+        row["mb_per_s"] for row in found["rebuild"] if row["engine"] == "naive"))
     assert found["update"] and found["update"][0]["changed_files"] >= 1
     assert {(row["engine"], row["count"]) for row in found["latency"]} >= {("ours", found["queries"]["count"])}
     assert {(c["endpoint"], c["clients"]) for c in found["web"]["cells"]} == {
