@@ -91,12 +91,11 @@ def _searcher(engine: str, index_dir: Path):
 
 
 def latency(args: dict) -> dict:
-    """Each query once, in order, after a warm-up; milliseconds per query.
+    """Each query once, on demand, after a warm-up; milliseconds per query.
 
-    With `"blocks": true` the queries come in blocks, on demand: the step
-    says "ready" once warmed, then reads lines "START END" and answers each
-    with one line, the JSON list of queries START to END-1; it ends when
-    its input does (`procs.run_alternating`).
+    The step says "ready" once warmed, then reads lines "START END" and
+    answers each with one line, the JSON list of queries START to END-1; it
+    ends when its input does (`procs.run_alternating` takes the engines in turns).
     """
     from bench import queries
 
@@ -104,8 +103,6 @@ def latency(args: dict) -> dict:
     found = queries.load(Path(args["queries"]))
     for text in queries.WARMUP:
         search(text)
-    if not args.get("blocks"):
-        return {"queries": [_timed(search, query.text) for query in found]}
     print("ready", flush=True)
     for line in sys.stdin:
         start, end = map(int, line.split())

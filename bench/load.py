@@ -6,7 +6,7 @@ The clients share the machine with the server, as a load test on one
 machine must, so they are kept cheap: each request is bytes made before
 the clock starts, and an answer is read by its Content-Length alone
 (`Connection`).  http.client parsed every answer's headers with the email
-package, at 0.42-0.46 ms of CPU a request against this client's 0.15-0.18,
+package, at 0.42-0.46 ms of CPU a request against this client's 0.13-0.18,
 taken from the two cores the server has (the server spends 8-15 ms).
 """
 

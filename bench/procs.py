@@ -103,12 +103,13 @@ class StepFailed(RuntimeError):
     pass
 
 
-def start_step(step: str, args: dict, log: Path | None = None) -> subprocess.Popen:
-    """Start `python -m bench.child STEP ARGS` in the project folder; read it with `finish_step`."""
+def start_step(step: str, args: dict, log: Path | None = None, stdin=None) -> subprocess.Popen:
+    """Start `python -m bench.child STEP ARGS` in the project folder; read it with `finish_step`
+    (`stdin` subprocess.PIPE: to talk to it, as `run_alternating` does)."""
     stderr = open(log, "ab") if log else subprocess.DEVNULL
     try:
         return subprocess.Popen([sys.executable, "-m", "bench.child", step, json.dumps(args)],
-                                cwd=ROOT, stdout=subprocess.PIPE, stderr=stderr)
+                                cwd=ROOT, stdin=stdin, stdout=subprocess.PIPE, stderr=stderr)
     finally:
         if log:
             stderr.close()  # the child has its own copy
@@ -148,7 +149,8 @@ def run_alternating(step: str, argsets: dict[str, dict], count: int, block: int,
                     log: Path | None = None) -> tuple[dict[str, list], dict[str, str]]:
     """Run `step` once per entry of `argsets`, each in its child, all at once but taking turns.
 
-    Every child is started with `"blocks": true`, and once all say they are
+    Every child says "ready" when it is, and then answers a line "START END"
+    with one line, the JSON list of its results for those items.  Once all are
     ready, items 0 to `count`-1 go out in blocks of `block`: each block to
     each child in turn, one child working at a time, the order rotating from
     block to block.  So every child is measured in the same stretches of
@@ -158,7 +160,7 @@ def run_alternating(step: str, argsets: dict[str, dict], count: int, block: int,
     """
     children, failed = {}, {}
     for name, args in argsets.items():
-        children[name] = child = _start_interactive(step, {**args, "blocks": True}, log)
+        children[name] = child = start_step(step, args, log, stdin=subprocess.PIPE)
         if child.stdout.readline().strip() != b"ready":
             failed[name] = _stop(child, f"{step} {name} did not start")
     for name in failed:
@@ -189,16 +191,6 @@ def run_alternating(step: str, argsets: dict[str, dict], count: int, block: int,
                 failed[name] = f"{step} {name} failed with status {child.returncode}"
                 results.pop(name, None)
     return results, failed
-
-
-def _start_interactive(step: str, args: dict, log: Path | None) -> subprocess.Popen:
-    stderr = open(log, "ab") if log else subprocess.DEVNULL
-    try:
-        return subprocess.Popen([sys.executable, "-m", "bench.child", step, json.dumps(args)],
-                                cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr)
-    finally:
-        if log:
-            stderr.close()
 
 
 def _stop(child: subprocess.Popen, why: str) -> str:
