@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Callable
 
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.fields import ID, STORED, TEXT, FieldType, Schema
+from whoosh.formats import Existence
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 from whoosh.reading import SegmentReader
@@ -36,7 +37,7 @@ from search.sound import sound_analyzer
 
 # Bump when the schema or the analysis changes: an index built with another
 # version is refused with a message to rebuild, not searched wrongly.
-ANALYSIS_VERSION = 4
+ANALYSIS_VERSION = 5
 
 # The folder's names, for the callers of this module (the searcher, the tests).
 CURRENT, META, LOCK = generations.CURRENT, generations.META, generations.LOCK
@@ -77,8 +78,11 @@ def schema() -> Schema:
         # Title and text again, normalised but unstemmed: names keep every letter.
         exact=TEXT(analyzer=exact_analyzer()),
         # "<sound key> <exact form>" of every word that may be a name: its
-        # lexicon is what a name typed in the other script is looked up in.
-        sound=TEXT(analyzer=sound_analyzer(), phrase=False),
+        # lexicon is what a name typed in the other script is looked up in,
+        # and its document frequencies tell names from words (sound.name_share).
+        # Nothing scores it or reads a posting's frequency, so it records only
+        # which documents have each term, and building it costs less.
+        sound=FieldType(Existence(), sound_analyzer()),
         date=ID(stored=True, sortable=True),
         url=STORED,
         source=STORED,

@@ -63,7 +63,7 @@ class SegmentBuilder:
         # field -> term -> [docnum, frequency, encoded value, docnum, ...]
         self.postings = {name: {} for name in schema.names() if schema[name].indexed}
         self.lengths = {name: array("B") for name in schema.names() if schema[name].scorable}
-        self._values = {name: {} for name in self.postings}  # field -> frequency or position -> value
+        self._values = {name: {} for name in self.postings}  # field -> a lone position -> its value
 
     def add(self, fields: dict, terms: Terms) -> None:
         """One document: `fields` as for Whoosh's add_document, `terms` its analysed fields' terms."""
@@ -80,7 +80,7 @@ class SegmentBuilder:
                 elif isinstance(field.format, formats.Positions):
                     length = self._add_positions(name, found, docnum)
                 else:
-                    length = self._add_counts(name, found, docnum)
+                    self._add_existence(name, found, docnum)
             if field.scorable:
                 self.lengths[name].append(length_to_byte(length))
             perdoc.add_field(name, field, value if field.stored else None, length)
@@ -114,21 +114,15 @@ class SegmentBuilder:
                 entry += (docnum, freq, value)
         return length
 
-    def _add_counts(self, name: str, found: dict, docnum: int) -> int:
-        """Frequencies as formats.Frequency encodes them."""
-        postings, packed = self.postings[name], self._values[name]
-        length = 0
-        for term, freq in found.items():
-            length += freq
-            value = packed.get(freq)
-            if value is None:
-                value = packed[freq] = pack_uint(freq)
+    def _add_existence(self, name: str, found: set, docnum: int) -> None:
+        """Terms as formats.Existence records them: which document, nothing more (its weight is 1)."""
+        postings = self.postings[name]
+        for term in found:
             entry = postings.get(term)
             if entry is None:
-                postings[term] = [docnum, freq, value]
+                postings[term] = [docnum, 1, b""]
             else:
-                entry += (docnum, freq, value)
-        return length
+                entry += (docnum, 1, b"")
 
     def finish(self):
         """Write the postings and close the segment's files; returns the Whoosh segment."""

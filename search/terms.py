@@ -14,7 +14,6 @@ positions; tests/test_terms.py checks that on case tables and random text.
 """
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
@@ -112,12 +111,12 @@ def words(text: str) -> list[tuple[str, str]]:
 
 @dataclass
 class Terms:
-    """Per field, term -> positions (title, text, exact) or term -> count (sound)."""
+    """Per field, term -> positions (title, text, exact), or the terms (sound, which records no more)."""
 
     title: dict = field(default_factory=dict)
     text: dict = field(default_factory=dict)
     exact: dict = field(default_factory=dict)
-    sound: dict = field(default_factory=dict)
+    sound: set = field(default_factory=set)
 
 
 def document_terms(title: str, text: str) -> Terms:
@@ -169,17 +168,16 @@ def _stems(infos: list, stems: dict, exacts: dict, exact_at: int | None, offset:
     return exact_at
 
 
-def _sound(found: list, infos: list, counts: dict) -> None:
-    """Count the sound terms of the words that may be names, as sound.SoundFilter makes them.
+def _sound(found: list, infos: list, terms: set) -> None:
+    """Add the sound terms of the words that may be names, as sound.SoundFilter makes them.
 
-    Counted per distinct word, not per occurrence: an Arabic article's every
+    Looked at per distinct word, not per occurrence: an Arabic article's every
     word may be a name, and its names repeat.
     """
-    for (initial, word), times in Counter(found).items():
+    for initial, word in set(found):
         info = word_info(word)
         if may_be_name(info.name, initial):
-            for term in info.terms:
-                counts[term] = counts.get(term, 0) + times
+            terms.update(info.terms)
     if not any(map(_PARTICLE, infos)):
         return
     for at in range(1, len(found)):
@@ -187,5 +185,4 @@ def _sound(found: list, infos: list, counts: dict) -> None:
         if particle is not None:
             (initial, word), info = found[at], infos[at]
             if may_be_name(info.name, initial):
-                for term in particle_terms(particle, word):
-                    counts[term] = counts.get(term, 0) + 1
+                terms.update(particle_terms(particle, word))

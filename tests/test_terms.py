@@ -19,9 +19,7 @@ def positions(analyzer, value: str) -> dict:
 def by_analysers(title: str, text: str) -> Terms:
     """What the schema's analysers make of a document, fields filled as index._fields fills them."""
     both = title + "\n" + text
-    sound = {}
-    for token in sound_analyzer()(both):
-        sound[token.text] = sound.get(token.text, 0) + 1
+    sound = {token.text for token in sound_analyzer()(both)}
     return Terms(positions(text_analyzer(), title), positions(text_analyzer(), text),
                  positions(exact_analyzer(), both), sound)
 
