@@ -42,6 +42,8 @@ ALIASES = [
     pytest.param("German", "ألماني", id="nationality, not Germain by sound"),
     pytest.param("الفرنسية", "French", id="nationality, feminine with the article"),
     pytest.param("England", "إنجلترا", id="England, not Finland by sound"),
+    pytest.param("James", "جيمس", id="a given name, not Gomez by sound"),
+    pytest.param("Moody's", "موديز", id="the rating agency, not the adjective"),
 ]
 
 
