@@ -55,6 +55,8 @@ class _Seen:
     An article has a few hundred distinct tokens and a query a few dozen
     forms.  With the tokens filed by form, the ones a query can match are
     found with set operations, and only tokens never met before are analysed.
+    A form that one token has (most forms) is filed as that token, not as a
+    set of one: making those sets cost as much as analysing the tokens.
     """
 
     LIMIT = 2_000_000  # tokens; past it, start again rather than grow
@@ -65,8 +67,8 @@ class _Seen:
 
     def _clear(self):
         self.tokens: set[str] = set()
-        self.by_stem: dict[str, set[str]] = {}  # stem -> the tokens that have it
-        self.by_exact: dict[str, set[str]] = {}  # exact form -> the tokens that have it
+        self.by_stem: dict[str, str | set[str]] = {}  # stem -> the token, or the tokens, that have it
+        self.by_exact: dict[str, str | set[str]] = {}  # exact form -> the token, or the tokens, that have it
 
     def could_match(self, tokens: set[str], stems: set, exact: set) -> set[str]:
         with self._lock:  # the GIL would run the threads one at a time here anyway
@@ -79,15 +81,25 @@ class _Seen:
                     _file(by_stem, f.stem, token)
                     _file(by_exact, f.exact, token)
             self.tokens |= new
-            groups = [by_stem[s] for s in stems if s in by_stem] + [by_exact[e] for e in exact if e in by_exact]
-            return tokens & set().union(*groups)
+            found = set()
+            for filed_by, forms in ((by_stem, stems), (by_exact, exact)):
+                for form in forms:
+                    filed = filed_by.get(form)
+                    if type(filed) is str:
+                        found.add(filed)
+                    elif filed is not None:
+                        found |= filed
+            return found & tokens
 
 
-def _file(index: dict, form: str, token: str) -> None:
-    """Add `token` to the tokens filed under `form` (no empty set made when there are some already)."""
-    filed = index.get(form)
+def _file(filed_by: dict, form: str, token: str) -> None:
+    """File `token` under `form`: as itself while it is the only one, then in a set."""
+    filed = filed_by.get(form)
     if filed is None:
-        index[form] = {token}
+        filed_by[form] = token
+    elif type(filed) is str:
+        if filed != token:
+            filed_by[form] = {filed, token}
     else:
         filed.add(token)
 
