@@ -32,7 +32,7 @@ def read_all(path: Path) -> dict[str, bytes]:
     return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*.txt"))}
 
 
-@pytest.mark.parametrize("module", [corpus, queries, baseline, report], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [corpus, queries, baseline, procs, report], ids=lambda m: m.__name__)
 def test_the_examples_in_docstrings(module):
     assert doctest.testmod(module).failed == 0
 
@@ -390,7 +390,9 @@ def test_the_load_client_counts_a_closed_connection_as_an_error():
         load.get(server.port, "/")
 
 
-def test_a_whole_run_on_a_tiny_corpus(tmp_path):
+def test_a_whole_run_on_a_tiny_corpus(tmp_path, monkeypatch):
+    sizes = []  # (index folder, its size) as the rebuilds measure them
+    monkeypatch.setattr(bench, "folder_size", lambda path: sizes.append((path.name, procs.folder_size(path))) or sizes[-1][1])
     out = tmp_path / "out"
     code = bench.main(["--generate", "30", "--no-shared", "--small", "0", "--queries", "200",
                        "--web-seconds", "1", "--clients", "1,8", "--web-rounds", "2", "--out", str(out),
@@ -404,6 +406,9 @@ def test_a_whole_run_on_a_tiny_corpus(tmp_path):
     ours = [row for row in found["rebuild"] if row["engine"] == "ours"]
     assert len(ours) == 1 and len(ours[0]["runs"]) == 2
     assert ours[0]["seconds"] == pytest.approx(sum(ours[0]["runs"]) / 2)
+    # Its index size is the first build's: the second's folder also keeps the first generation.
+    first, second = [size for name, size in sizes if name.endswith("-ours")]
+    assert ours[0]["index_bytes"] == first and second > 1.5 * first
     assert ours[0]["x_naive"] == pytest.approx(ours[0]["mb_per_s"] / next(
         row["mb_per_s"] for row in found["rebuild"] if row["engine"] == "naive"))
     assert found["update"] and found["update"][0]["changed_files"] >= 1
