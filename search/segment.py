@@ -13,7 +13,8 @@ equal position values are one shared object, which pickle writes once.
 tests/test_segment.py checks, through Whoosh's reader, that every term,
 statistic and posting is what Whoosh's own writer gives.
 
-The analysed fields' terms come from search.terms, already counted;
+The analysed fields' terms come from search.terms, already gathered
+(with their positions, or, for the sound field, only which terms);
 the other fields are analysed by Whoosh as usual.
 """
 
@@ -63,7 +64,8 @@ class SegmentBuilder:
         # field -> term -> [docnum, frequency, encoded value, docnum, ...]
         self.postings = {name: {} for name in schema.names() if schema[name].indexed}
         self.lengths = {name: array("B") for name in schema.names() if schema[name].scorable}
-        self._values = {name: {} for name in self.postings}  # field -> a lone position -> its value
+        # positional field -> a lone position -> its value
+        self._values = {name: {} for name in self.postings if isinstance(schema[name].format, formats.Positions)}
 
     def add(self, fields: dict, terms: Terms) -> None:
         """One document: `fields` as for Whoosh's add_document, `terms` its analysed fields' terms."""
