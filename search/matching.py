@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from search.names import (_LETTERS, _LOWEST_THRESHOLD, _arabic_side, _indel, _keys_of, _sub, _total_weight,
+from search.names import (COST_UNIT, _LETTERS, _LOWEST_THRESHOLD, _arabic_side, _indel, _keys_of, _sub, _total_weight,
                           _unwritten_pair, exact_spellings, spellings, threshold)
 
 
@@ -160,40 +160,51 @@ def _code(text: str) -> tuple[int, ...]:
 
 
 def _cost_tables() -> tuple[np.ndarray, np.ndarray]:
+    """The substitution matrix and insertion costs of the letters numbered so far, in whole
+    twentieths (`COST_UNIT`), so that sums are exact whatever their order."""
     size = len(_CODES) + 1
     sub, indel = _COSTS
     if sub is None or len(sub) != size:
         letters = [""] + sorted(_CODES, key=_CODES.get)
-        sub = np.zeros((size, size))
-        indel = np.zeros(size)
+        sub = np.zeros((size, size), dtype=np.int64)
+        indel = np.zeros(size, dtype=np.int64)
         for a in letters[1:]:
-            indel[_CODES[a]] = _indel(a)
+            indel[_CODES[a]] = round(_indel(a) * COST_UNIT)
             for b in letters[1:]:
-                sub[_CODES[a], _CODES[b]] = _sub(a, b)
+                sub[_CODES[a], _CODES[b]] = round(_sub(a, b) * COST_UNIT)
         _COSTS[:] = [sub, indel]
     return sub, indel
 
 
 def _distances(a: np.ndarray, a_lengths: np.ndarray, b: np.ndarray, b_lengths: np.ndarray) -> np.ndarray:
-    """`_distance` of each pair of readings, row by row, the readings `_coded`."""
+    """`_distance` of each pair of readings, row by row, the readings `_coded`.
+
+    The dynamic programme runs over a's letters, and each of its rows is worked
+    out for every pair at once, laid out one column per pair.  A cell is the
+    cheaper of its best step from the row above and the cell before it plus the
+    insertion of b's letter: cell[j + 1] = min(best[j], cell[j] + insert[j]).
+    Less the running sum of the insertions, that is a running minimum, which
+    NumPy computes in one call, so no Python loop runs over b's letters.
+    """
     sub, indel = _cost_tables()
-    rows = np.arange(len(a))
-    b_indel = indel[b]
-    previous = np.zeros((len(b), b.shape[1] + 1))
-    for j in range(b.shape[1]):  # the first row: insert b's letters one by one
-        previous[:, j + 1] = previous[:, j] + b_indel[:, j]
-    done = np.zeros(len(a))
-    done[a_lengths == 0] = previous[rows, b_lengths][a_lengths == 0]
+    flat, size = sub.ravel(), len(indel)
+    pairs = np.arange(len(a))
+    b = np.ascontiguousarray(b.T)  # (letters, pairs)
+    inserted = np.cumsum(indel[b], axis=0)  # b's insertion costs summed up to each letter
+    previous = np.empty((len(b) + 1, len(pairs)), dtype=np.int64)
+    previous[0], previous[1:] = 0, inserted
+    current = np.empty_like(previous)
+    done = np.zeros(len(pairs), dtype=np.int64)
+    done[a_lengths == 0] = previous[b_lengths, pairs][a_lengths == 0]
     for i in range(a.shape[1]):
-        a_indel = indel[a[:, i]]
-        substituted = previous[:, :-1] + sub[a[:, i][:, None], b]
-        deleted = previous[:, 1:] + a_indel[:, None]
-        best = np.minimum(substituted, deleted)
-        current = np.empty_like(previous)
-        current[:, 0] = previous[:, 0] + a_indel
-        for j in range(b.shape[1]):
-            current[:, j + 1] = np.minimum(best[:, j], current[:, j] + b_indel[:, j])
-        previous = current
-        ending = a_lengths == i + 1  # rows whose a ends here
-        done[ending] = previous[rows[ending], b_lengths[ending]]
-    return done
+        letter = a[:, i]
+        deleted = indel[letter]
+        best = np.minimum(previous[:-1] + flat[letter * size + b], previous[1:] + deleted)
+        current[0] = previous[0] + deleted
+        np.subtract(best, inserted, out=current[1:])
+        np.minimum.accumulate(current, axis=0, out=current)
+        current[1:] += inserted
+        previous, current = current, previous
+        ending = a_lengths == i + 1  # pairs whose a ends here
+        done[ending] = previous[b_lengths[ending], pairs[ending]]
+    return done / COST_UNIT

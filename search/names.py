@@ -382,6 +382,15 @@ def _sub(a: str, b: str) -> float:
     return 1.0
 
 
+COST_UNIT = 20  # every edit cost is a whole number of twentieths (0.05)
+
+
+def _in_units(cost: float) -> float:
+    """A sum of costs rounded to whole twentieths, as exact integer sums give it: the
+    same distance summed in another order (search.matching) is then the same float."""
+    return round(cost * COST_UNIT) / COST_UNIT
+
+
 def _distance(a: str, b: str, limit: float = float("inf"), kept: frozenset = frozenset()) -> float:
     """The weighted edit distance of two spellings; any value over `limit` once it must exceed it.
     Leaving out a letter of `a` whose position is in `kept` costs as much as a consonant.
@@ -397,9 +406,9 @@ def _distance(a: str, b: str, limit: float = float("inf"), kept: frozenset = fro
             current.append(min(previous[j] + (sub[cb] if cb in sub else _sub(ca, cb)),
                                previous[j + 1] + a_indel, current[j] + b_indel[j]))
         if min(current) > limit:
-            return min(current)
+            return _in_units(min(current))
         previous = current
-    return previous[-1]
+    return _in_units(previous[-1])
 
 
 @lru_cache(maxsize=200_000)
