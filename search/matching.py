@@ -17,8 +17,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from search.names import (COST_UNIT, _LETTERS, _LOWEST_THRESHOLD, _arabic_side, _indel, _keys_of, _sub, _total_weight,
-                          _unwritten_pair, exact_spellings, spellings, threshold)
+from search.names import (COST_UNIT, _LETTERS, _LOWEST_THRESHOLD, _arabic_side, _indel, _keys_of, _sub,
+                          _total_weight, _unwritten_pair, exact_spellings, spellings, threshold)
 
 
 class Readings(NamedTuple):
@@ -94,25 +94,30 @@ def match_readings(query_word: str, candidates: Readings) -> dict[str, float]:
     scores = np.maximum(0.0, 1.0 - distances / heavier) - query_penalties[which] - candidates.penalties[rows]
     firsts = np.flatnonzero(np.diff(owners, prepend=-1))  # each candidate's first pair
     best = dict(zip(owners[firsts].tolist(), np.maximum(np.maximum.reduceat(scores, firsts), 0.0).tolist()))
+    # The key a pair shares is one of the query reading's keys, so no longer than its longest,
+    # and the threshold of that length is the least the pair can need (longer keys need less).
+    query_keys = [_keys_of(sa.text) for sa in query]
+    least_needed = np.array([threshold(max(map(len, keys), default=0)) for keys in query_keys])
+    near = np.flatnonzero(scores >= least_needed[which])  # only these pairs can clear a threshold
     matched, sides = set(), {}
-    near = np.flatnonzero(scores >= _LOWEST_THRESHOLD)  # only these pairs can clear a threshold
     for n, q, row, heavy, distance, score in zip(owners[near].tolist(), which[near].tolist(), rows[near].tolist(),
                                                  heavier[near].tolist(), distances[near].tolist(),
                                                  scores[near].tolist()):
         if n in matched:
             continue
         sa, sb = query[q], candidates.spellings[row]
-        shared = _keys_of(sa.text) & _keys_of(sb.text)
-        if shared:
-            key_length = max(map(len, shared))
-            if n not in sides:
-                sides[n] = _arabic_side(query_word, candidates.words[n])
-            if _unwritten_pair(sides[n], sa.text, sb.text, key_length):
-                continue
-            needed = threshold(key_length)
-            limit = (1.0 - needed - sa.penalty - sb.penalty) * heavy + 1e-6
-            if limit >= 0 and distance <= limit and score >= needed:
-                matched.add(n)
+        shared = query_keys[q] & _keys_of(sb.text)
+        if not shared:
+            continue
+        key_length = max(map(len, shared))
+        needed = threshold(key_length)
+        limit = (1.0 - needed - sa.penalty - sb.penalty) * heavy + 1e-6
+        if not (limit >= 0 and distance <= limit and score >= needed):
+            continue  # cheaper than the test below, and most pairs fail here
+        if n not in sides:
+            sides[n] = _arabic_side(query_word, candidates.words[n])
+        if not _unwritten_pair(sides[n], sa.text, sb.text, key_length):
+            matched.add(n)
     return {candidates.words[n]: best[n] for n in sorted(matched)}
 
 
