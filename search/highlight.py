@@ -77,9 +77,14 @@ class _Seen:
             by_stem, by_exact = self.by_stem, self.by_exact
             new = tokens - self.tokens
             for token in new:
-                for f in _forms_of(token):
-                    _file(by_stem, f.stem, token)
-                    _file(by_exact, f.exact, token)
+                if "-" in token:  # rare: a token of several words (anti-Putin)
+                    found = [(f.stem, f.exact) for f in _forms_of(token)]
+                else:
+                    one = word_forms(token)
+                    found = (one,) if one is not None else ()
+                for stem, exact_form in found:
+                    _file(by_stem, stem, token)
+                    _file(by_exact, exact_form, token)
             self.tokens |= new
             found = set()
             for filed_by, forms in ((by_stem, stems), (by_exact, exact)):
