@@ -70,13 +70,15 @@ def stem(word: str) -> str:
 
 
 def _stem_normalized(word: str) -> str:
-    for prefix in PREFIXES:
-        if word.startswith(prefix) and len(word) >= len(prefix) + (2 if len(prefix) > 1 else 3):
-            word = word[len(prefix):]
-            break
-    for suffix in SUFFIXES:
-        if word.endswith(suffix) and len(word) >= len(suffix) + 2:
-            word = word[: -len(suffix)]
+    if word.startswith(PREFIXES):  # one test for the words that have none
+        for prefix in PREFIXES:
+            if word.startswith(prefix) and len(word) >= len(prefix) + (2 if len(prefix) > 1 else 3):
+                word = word[len(prefix):]
+                break
+    if word.endswith(SUFFIXES):
+        for suffix in SUFFIXES:
+            if word.endswith(suffix) and len(word) >= len(suffix) + 2:
+                word = word[: -len(suffix)]
     return word
 
 
