@@ -77,12 +77,13 @@ class _Seen:
             by_stem, by_exact = self.by_stem, self.by_exact
             new = tokens - self.tokens
             for token in new:
-                if "-" in token:  # rare: a token of several words (anti-Putin)
-                    found = [(f.stem, f.exact) for f in _forms_of(token)]
+                # As _forms_of, without its offsets: a hyphenated token (anti-Putin) may hold several words.
+                if "-" in token:
+                    pairs = [(f.stem, f.exact) for f in _forms_of(token)]
                 else:
                     one = word_forms(token)
-                    found = (one,) if one is not None else ()
-                for stem, exact_form in found:
+                    pairs = (one,) if one is not None else ()
+                for stem, exact_form in pairs:
                     _file(by_stem, stem, token)
                     _file(by_exact, exact_form, token)
             self.tokens |= new
