@@ -223,6 +223,14 @@ def test_match_all_answers_as_is_match_and_similarity_do():
         assert match_all(query, exact, exact_forms=True) == match_all(query, exact)
 
 
+def test_every_edit_cost_is_a_whole_number_of_cost_units():
+    # names._distance and matching._distances sum the same costs in different orders; they give
+    # the same float only because every cost is a whole number of 1/COST_UNIT.
+    letters = sorted(names._LETTERS)
+    costs = [names._indel(a) for a in letters] + [names._sub(a, b) for a in letters for b in letters]
+    assert costs and all(abs(c * names.COST_UNIT - round(c * names.COST_UNIT)) < 1e-9 for c in costs)
+
+
 def test_the_examples_in_docstrings():
     assert doctest.testmod(names).failed == 0
     assert doctest.testmod(matching).failed == 0
