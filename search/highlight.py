@@ -70,23 +70,15 @@ class _Seen:
         self.by_stem: dict[str, str | set[str]] = {}  # stem -> the token, or the tokens, that have it
         self.by_exact: dict[str, str | set[str]] = {}  # exact form -> the token, or the tokens, that have it
 
+    def learn(self, tokens: set[str]) -> None:
+        """Analyse and file `tokens` now, before any query needs them (a server's start-up)."""
+        with self._lock:
+            self._file_new(tokens, word_forms.__wrapped__)  # past word_forms' cache, which would hold them twice
+
     def could_match(self, tokens: set[str], stems: set, exact: set) -> set[str]:
         with self._lock:  # the GIL would run the threads one at a time here anyway
-            if len(self.tokens) > self.LIMIT:
-                self._clear()
+            self._file_new(tokens)
             by_stem, by_exact = self.by_stem, self.by_exact
-            new = tokens - self.tokens
-            for token in new:
-                # As _forms_of, without its offsets: a hyphenated token (anti-Putin) may hold several words.
-                if "-" in token:
-                    pairs = [(f.stem, f.exact) for f in _forms_of(token)]
-                else:
-                    one = word_forms(token)
-                    pairs = (one,) if one is not None else ()
-                for stem, exact_form in pairs:
-                    _file(by_stem, stem, token)
-                    _file(by_exact, exact_form, token)
-            self.tokens |= new
             found = set()
             for filed_by, forms in ((by_stem, stems), (by_exact, exact)):
                 for form in forms:
@@ -96,6 +88,23 @@ class _Seen:
                     elif filed is not None:
                         found |= filed
             return found & tokens
+
+    def _file_new(self, tokens: set[str], analyse=word_forms) -> None:
+        if len(self.tokens) > self.LIMIT:
+            self._clear()
+        by_stem, by_exact = self.by_stem, self.by_exact
+        new = tokens - self.tokens
+        for token in new:
+            # As _forms_of, without its offsets: a hyphenated token (anti-Putin) may hold several words.
+            if "-" in token:
+                pairs = [(f.stem, f.exact) for f in _forms_of(token)]
+            else:
+                one = analyse(token)
+                pairs = (one,) if one is not None else ()
+            for stem, exact_form in pairs:
+                _file(by_stem, stem, token)
+                _file(by_exact, exact_form, token)
+        self.tokens |= new
 
 
 def _file(filed_by: dict, form: str, token: str) -> None:
@@ -111,6 +120,17 @@ def _file(filed_by: dict, form: str, token: str) -> None:
 
 
 _SEEN = _Seen()
+
+
+def learn(tokens: set[str]) -> None:
+    """Analyse the words of the index's articles ahead of the queries that will show them.
+
+    A search shows ten articles, and about 40 of each one's words are
+    new to the process until it has answered thousands of queries; each costs
+    a few microseconds to analyse.  The shared corpus has about 370,000
+    distinct words, which take about 2 s here.
+    """
+    _SEEN.learn(tokens)
 
 
 @lru_cache(maxsize=200_000)

@@ -24,7 +24,7 @@ import numpy as np
 from whoosh import query as wq
 
 from search import index
-from search import dictionary, gazetteer, sound, spelling
+from search import dictionary, gazetteer, generations, highlight, sound, spelling
 from search.analysis import word_forms, words
 from search.cache import Lru
 from search.english import FUNCTION_WORDS
@@ -154,8 +154,9 @@ class Engine:
 
     def warm_up(self) -> None:
         """Load what the first search would otherwise wait for: the dictionary, the gazetteer,
-        each language's articles, the longest posting lists, the words did-you-mean weighs and
-        the short sound keys' entries (about 10 s on the shared corpus).
+        each language's articles, the longest posting lists, the words did-you-mean weighs,
+        the short sound keys' entries and the analysed forms of the articles' words, for
+        snippets (about 12 s on the shared corpus).
         A server calls this before it forks, so its workers share them."""
         dictionary.load()
         gazetteer.default()
@@ -167,6 +168,7 @@ class Engine:
                 shared.ranker.preload(searcher, RANKED)
                 shared.lexicon(searcher)
                 sound.preload(searcher.reader(), shared.sound_entries)
+            highlight.learn(generations.read_words(gen))
         except index.IndexError_:
             pass  # the first search reports it
         # What is loaded now stays out of the collector's sight (and, after a fork, shared),

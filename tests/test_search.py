@@ -191,6 +191,30 @@ def test_warm_up_loads_the_generation_and_puts_it_out_of_the_collectors_sight(in
         gc.set_threshold(*thresholds)
 
 
+def test_warm_up_analyses_the_articles_words_before_any_query_and_snippets_stay_the_same(monkeypatch, tmp_path):
+    from search import highlight
+
+    corpus = build_corpus(tmp_path / "corpus", {
+        "a.txt": "Talks\nQuxlington said Putin's envoy met Hollande.",
+        "b.txt": "محادثات\nقال بُوتِين إن الكرملين يرحب بالمحادثات.",
+    })
+    index.build(corpus, tmp_path / "index")
+    engine = Engine(tmp_path / "index")
+    before = [(h.id, h.snippet) for q in ("Putin", "Quxlington", "محادثات") for h in engine.search(q).hits]
+    monkeypatch.setattr(highlight, "_SEEN", highlight._Seen())  # as a process that has shown nothing
+    thresholds = gc.get_threshold()
+    try:
+        engine.warm_up()
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+    seen = highlight._SEEN
+    assert {"Quxlington", "Putin's", "بُوتِين", "بالمحادثات"} <= seen.tokens
+    assert seen.by_exact["quxlington"] == "Quxlington" and seen.by_exact["بوتين"] == "بُوتِين"
+    assert [(h.id, h.snippet) for q in ("Putin", "Quxlington", "محادثات") for h in engine.search(q).hits] == before
+    assert any("<mark>بُوتِين</mark>" in h.snippet for h in engine.search("Putin").hits)
+
+
 def test_did_you_mean_is_the_same_over_one_segment_or_several(monkeypatch, tmp_path):
     from search import parallel
     from tests.synthetic import write_corpus
