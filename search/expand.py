@@ -269,7 +269,7 @@ def _by_dictionary(found, typed: str) -> list[Alternative]:
 def expand(reader, query_words: list, *, names: bool = True, translate: bool = True, lexicon=None) -> list[Span]:
     """Spans of `query_words` (None where a word may not be expanded) with their alternatives.
 
-    `lexicon`: the index generation's cache of sound keys' entries (`sound.candidates`).
+    `lexicon`: the index generation's `sound.Cache` (sound keys' entries, Latin words' name shares).
     """
     spans: dict[tuple[int, int], Span] = {}
     named: set[int] = set()  # words that are names: never translated
@@ -297,7 +297,7 @@ def expand(reader, query_words: list, *, names: bool = True, translate: bool = T
                     add(offset + i, offset + i + 2, found)
                     if found:
                         named.update((offset + i, offset + i + 1))
-                if not sound.is_name(reader, word):
+                if not sound.is_name(reader, word, lexicon.shares if lexicon is not None else None):
                     continue
                 found = _by_sound(reader, word, word, book, lexicon)
                 add(offset + i, offset + i + 1, found)

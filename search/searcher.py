@@ -133,7 +133,7 @@ class Generation:
             self.in_lang[lang][list(searcher.docs_for_query(wq.Term("lang", lang)))] = True
         self.expansions = Lru(CACHED_EXPANSIONS)  # (words, xlang, translate) -> expand()'s spans
         self.suggestions = Lru(CACHED_SUGGESTIONS)  # exact form -> the corrector's words
-        self.sound_entries = Lru(CACHED_SOUND_ENTRIES, weight=lambda e: len(e.exacts) + 1)  # key -> sound.Entries
+        self.sound = sound.Cache(Lru(CACHED_SOUND_ENTRIES, weight=lambda e: len(e.exacts) + 1), {})
         self._lexicon = None
         self._lexicon_lock = threading.Lock()
 
@@ -155,7 +155,7 @@ class Engine:
     def warm_up(self) -> None:
         """Load what the first search would otherwise wait for: the dictionary, the gazetteer,
         each language's articles, the longest posting lists, the words did-you-mean weighs,
-        the short sound keys' entries and the analysed forms of the articles' words, for
+        the short sound keys' entries, Latin words' name shares and the analysed forms of the articles' words, for
         snippets (about 12 s on the shared corpus).
         A server calls this before it forks, so its workers share them."""
         dictionary.load()
@@ -167,7 +167,7 @@ class Engine:
                 shared = self._shared(gen, searcher)
                 shared.ranker.preload(searcher, RANKED)
                 shared.lexicon(searcher)
-                sound.preload(searcher.reader(), shared.sound_entries)
+                sound.preload(searcher.reader(), shared.sound)
             highlight.learn(generations.read_words(gen))
         except index.IndexError_:
             pass  # the first search reports it
@@ -210,7 +210,7 @@ class Engine:
         typed = [u[1] for u in units]
         spans = shared.expansions.get(
             (tuple(typed), xlang, translate),
-            lambda: expand(searcher.reader(), typed, names=xlang, translate=translate, lexicon=shared.sound_entries))
+            lambda: expand(searcher.reader(), typed, names=xlang, translate=translate, lexicon=shared.sound))
         _waive_function_words(units, spans)
         used = []
         for span in spans:  # one word: the word or its alternatives

@@ -114,8 +114,9 @@ def name_share(reader, exact: str) -> float | None:
     return capitalised / total
 
 
-def is_name(reader, word: str) -> bool:
-    """Whether a query word may be a name: any Arabic word; a Latin one the corpus capitalises."""
+def is_name(reader, word: str, shares: dict | None = None) -> bool:
+    """Whether a query word may be a name: any Arabic word; a Latin one the corpus capitalises.
+    `shares`: name shares read ahead (`Cache.shares`)."""
     script = script_of(word)
     if script == ARABIC:
         return True
@@ -124,7 +125,9 @@ def is_name(reader, word: str) -> bool:
     forms = word_forms(word)
     if forms is None:
         return False
-    share = name_share(reader, forms[1])
+    share = (shares or {}).get(forms[1])
+    if share is None:
+        share = name_share(reader, forms[1])
     return share is None or share >= NAME_SHARE  # a word the corpus lacks may be a misspelt name
 
 
@@ -152,31 +155,68 @@ def short_keys() -> list[str]:
     return ["".join(letters) for size in range(MIN_KEY, SHORT_KEY + 1) for letters in product(KEY_LETTERS, repeat=size)]
 
 
-def preload(reader, cache) -> None:
-    """Read and spell the entries of every short key into `cache` (4 s on the shared corpus)."""
+class Cache(NamedTuple):
+    """What the sound lookups of one index generation keep."""
+
+    entries: object  # a search.cache.Lru: key -> Entries
+    shares: dict  # Latin word -> its name_share, for every one the field holds once `preload` has run
+
+
+def preload(reader, cache: Cache) -> None:
+    """Read and spell the entries of every short key into `cache` (4 s on the shared corpus),
+    and every Latin word's name share (2 s)."""
     for key in short_keys():
-        cache.get(key, lambda: entries(reader, key))
+        cache.entries.get(key, lambda: entries(reader, key))
+    cache.shares.update(name_shares(reader))
 
 
-def candidates(reader, word: str, exclude: str = "", cache=None) -> list[Candidate]:
+def name_shares(reader) -> dict[str, float]:
+    """`name_share` of every Latin word in the field, from one pass over each segment's terms.
+
+    A search would otherwise look up two or three terms in each segment for
+    each Latin word it meets among a key's entries: about 30 words a search,
+    a third of a millisecond.
+    """
+    capitalised: dict[bytes, int] = {}  # "<key> <word>" -> its articles, over all segments
+    for leaf, _ in reader.leaf_readers():
+        for term in leaf.lexicon(FIELD):  # terms alone, as bytes: most are Arabic words, passed over
+            space = term.find(b" ")
+            if term[space + 1] < 0x80 and term.find(b" ", space + 1) < 0:  # an ASCII letter first; no particle
+                capitalised[term] = capitalised.get(term, 0) + leaf.doc_frequency(FIELD, term)
+    best: dict[str, int] = {}
+    for term, count in capitalised.items():
+        key, exact = term.decode("utf-8").split(" ")
+        if count > best.get(exact, 0) and script_of(exact) == LATIN and key in sound_keys(exact):
+            best[exact] = count
+    shares = {}
+    for exact, count in best.items():
+        total = reader.doc_frequency("exact", exact)
+        if total:
+            shares[exact] = count / total
+    return shares
+
+
+def candidates(reader, word: str, exclude: str = "", cache: Cache | None = None) -> list[Candidate]:
     """Words of the corpus that sound like `word`, closest first.
 
-    `cache` (a search.cache.Lru for one index generation) keeps each key's
-    `Entries`: short keys are shared by many words, and their hundreds of
-    entries are read and spelt once.
+    `cache` keeps each key's `Entries`: short keys are shared by many words,
+    and their hundreds of entries are read and spelt once.
     """
     found = {}
+    shares = cache.shares if cache is not None else {}
     for key in sorted(sound_keys(word)):
-        under = cache.get(key, lambda: entries(reader, key)) if cache is not None else entries(reader, key)
+        under = cache.entries.get(key, lambda: entries(reader, key)) if cache is not None else entries(reader, key)
         single, joined = match_readings(word, under.single), match_readings(word, under.joined)
         for exact in under.exacts:
             score = joined.get(exact.replace(" ", "")) if " " in exact else single.get(exact)
             if score is None or exact == exclude or exact in found:
                 continue
             if script_of(exact) == LATIN and " " not in exact:
-                if exact not in under.shares:  # three segments' lookups each, for the same words again and again
-                    under.shares[exact] = name_share(reader, exact)
-                share = under.shares[exact]
+                share = shares.get(exact)
+                if share is None:  # not preloaded (a generation new since start-up, or a word that is not all ASCII)
+                    if exact not in under.shares:  # three segments' lookups each, for the same words again and again
+                        under.shares[exact] = name_share(reader, exact)
+                    share = under.shares[exact]
                 if share is not None and share < NAME_SHARE:
                     continue
             found[exact] = score

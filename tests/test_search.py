@@ -184,7 +184,8 @@ def test_warm_up_loads_the_generation_and_puts_it_out_of_the_collectors_sight(in
         engine.warm_up()
         assert engine._generation is not None and engine._generation.ranker.size == 5
         assert engine._generation._lexicon is not None  # did-you-mean's words
-        assert "btn" in engine._generation.sound_entries.keys()  # the short sound keys
+        assert "btn" in engine._generation.sound.entries.keys()  # the short sound keys
+        assert engine._generation.sound.shares["putin"] == 1.0  # and the Latin words' name shares
         assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] > thresholds[0]
     finally:
         gc.unfreeze()
@@ -234,13 +235,13 @@ def test_sound_candidates_are_the_same_through_the_generations_cache(engine):
     from search.cache import Lru
 
     searcher, _ = engine._searcher()
-    reader, cache = searcher.reader(), Lru(100_000)
+    reader, cache = searcher.reader(), sound.Cache(Lru(100_000), {})
     for word in ("Putin", "بوتين", "Hollnde", "degaulle", "غيراسيموف", "care"):
         fresh = sound.candidates(reader, word)
         assert sound.candidates(reader, word, cache=cache) == fresh  # filled
         assert sound.candidates(reader, word, cache=cache) == fresh  # read back
     assert {c.exact for c in sound.candidates(reader, "Putin", cache=cache)} >= {"بوتين"}
-    assert set(cache.keys()) >= names.sound_keys("Putin") | names.sound_keys("بوتين")
+    assert set(cache.entries.keys()) >= names.sound_keys("Putin") | names.sound_keys("بوتين")
 
 
 def test_preloaded_short_keys_give_the_same_sound_candidates(engine):
@@ -248,9 +249,24 @@ def test_preloaded_short_keys_give_the_same_sound_candidates(engine):
     from search.cache import Lru
 
     searcher, _ = engine._searcher()
-    reader, cache = searcher.reader(), Lru(100_000)
+    reader, cache = searcher.reader(), sound.Cache(Lru(100_000), {})
     sound.preload(reader, cache)
-    assert set(cache.keys()) == set(sound.short_keys()) and len(cache) == 12 ** 2 + 12 ** 3
-    assert cache.get("btn", lambda: None).exacts  # Putin and بوتين are under it
-    for word in ("Putin", "بوتين", "لافروف", "Hollnde", "care"):
+    assert set(cache.entries.keys()) == set(sound.short_keys()) and len(cache.entries) == 12 ** 2 + 12 ** 3
+    assert cache.entries.get("btn", lambda: None).exacts  # Putin and بوتين are under it
+    for word in ("Putin", "بوتين", "لافروف", "Hollnde", "care", "Kerry", "Paris"):
         assert sound.candidates(reader, word, cache=cache) == sound.candidates(reader, word)
+        assert sound.is_name(reader, word, cache.shares) == sound.is_name(reader, word)
+
+
+def test_preloaded_name_shares_are_those_looked_up_one_by_one(engine):
+    from search import sound
+    from search.script import LATIN, script_of
+
+    searcher, _ = engine._searcher()
+    reader = searcher.reader()
+    shares = sound.name_shares(reader)
+    latin = {sound._decode(t).split(" ", 1)[1] for t in reader.lexicon(sound.FIELD)}
+    latin = {w for w in latin if " " not in w and script_of(w) == LATIN}
+    assert {"putin", "hollande", "kerry"} <= set(shares) and set(shares) == latin
+    assert shares == {w: sound.name_share(reader, w) for w in latin}
+    assert any(0 < share < 1 for share in shares.values())  # a word capitalised in some articles only
