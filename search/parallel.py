@@ -206,6 +206,7 @@ def _work(pipe, gen: Path, schema, docs: Articles, part: range, fields: Callable
                 segments.append(builder.finish())  # its postings leave memory for the disk
                 builder, held = SegmentBuilder(storage, INDEX_NAME, schema), 0
                 terms.forget_words()  # and so do the words analysed so far, which grow with the corpus too
+                generations.write_words(gen, f"{part.start}-{len(segments)}", terms.take_words())
             if n % REPORT_EVERY == 0:
                 pipe.send(("progress", n))
             if n % TRIM_EVERY == 0:
@@ -213,7 +214,7 @@ def _work(pipe, gen: Path, schema, docs: Articles, part: range, fields: Callable
         pipe.send(("progress", len(part)))
         terms.forget_words()
         segments.append(builder.finish())
-        generations.write_words(gen, str(part.start), terms.take_words())
+        generations.write_words(gen, f"{part.start}-{len(segments)}", terms.take_words())
         pipe.send(("done", segments, langs))
     except BaseException as error:
         try:

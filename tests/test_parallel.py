@@ -113,8 +113,13 @@ def test_the_workers_leave_nothing_behind_in_the_generation(monkeypatch, corpus,
     assert names == [".json", ".seg", ".seg", ".toc", ".txt", ".txt"]  # the .txt: each worker's words
 
 
-def test_the_workers_list_every_word_of_the_corpus_as_the_snippets_tokenise_it(monkeypatch, corpus, tmp_path):
+@pytest.mark.parametrize("segment_chars", [parallel.SEGMENT_CHARS, 2_000], ids=["a segment each", "many segments"])
+def test_the_workers_list_every_word_of_the_corpus_as_the_snippets_tokenise_it(monkeypatch, corpus, tmp_path,
+                                                                                segment_chars):
+    monkeypatch.setattr(parallel, "SEGMENT_CHARS", segment_chars)  # a list per segment: what it holds is let go
     build_with(monkeypatch, corpus, tmp_path / "index", 2)
+    lists = list(index.generation_dir(tmp_path / "index").glob("words-*.txt"))
+    assert len(lists) == segments(tmp_path / "index") and (len(lists) > 2) == (segment_chars == 2_000)
     every = set()
     for result in documents.load_corpus(corpus):
         for doc in result.documents:
