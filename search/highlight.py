@@ -128,7 +128,7 @@ def learn(tokens: set[str]) -> None:
     A search shows ten articles, and about 40 of each one's words are
     new to the process until it has answered thousands of queries; each costs
     a few microseconds to analyse.  The shared corpus has about 370,000
-    distinct words, which take about 2 s here.
+    distinct words, which take about 2.5 s and 120 MB here.
     """
     _SEEN.learn(tokens)
 

@@ -155,8 +155,8 @@ class Engine:
     def warm_up(self) -> None:
         """Load what the first search would otherwise wait for: the dictionary, the gazetteer,
         each language's articles, the longest posting lists, the words did-you-mean weighs,
-        the short sound keys' entries, Latin words' name shares and the analysed forms of the articles' words, for
-        snippets (about 12 s on the shared corpus).
+        the short sound keys' entries, Latin words' name shares, and the analysed forms of
+        the articles' words for snippets (about 14 s on the shared corpus).
         A server calls this before it forks, so its workers share them."""
         dictionary.load()
         gazetteer.default()

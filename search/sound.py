@@ -159,7 +159,8 @@ class Cache(NamedTuple):
     """What the sound lookups of one index generation keep."""
 
     entries: object  # a search.cache.Lru: key -> Entries
-    shares: dict  # Latin word -> its name_share, for every one the field holds once `preload` has run
+    shares: dict  # Latin word -> its name_share, once `preload` has run: every one the field holds
+    # that starts with an ASCII letter
 
 
 def preload(reader, cache: Cache) -> None:
