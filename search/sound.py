@@ -137,13 +137,12 @@ class Entries(NamedTuple):
     exacts: list
     single: Readings  # the one-word entries, read as they stand
     joined: Readings  # particle + name, read once joined: "abu dhabi's" as "abudhabi's"
-    shares: dict  # Latin word -> its name_share, filled in as searches ask
 
 
 def entries(reader, key: str) -> Entries:
     exacts = [_decode(term).split(" ", 1)[1] for term in islice(reader.expand_prefix(FIELD, key + " "), MAX_CANDIDATES)]
     return Entries(exacts, readings([e for e in exacts if " " not in e], exact_forms=True),
-                   readings([e.replace(" ", "") for e in exacts if " " in e]), {})
+                   readings([e.replace(" ", "") for e in exacts if " " in e]))
 
 
 SHORT_KEY = 3  # consonants; keys this short are shared by many words and list hundreds of entries
@@ -159,8 +158,15 @@ class Cache(NamedTuple):
     """What the sound lookups of one index generation keep."""
 
     entries: object  # a search.cache.Lru: key -> Entries
-    shares: dict  # Latin word -> its name_share, once `preload` has run: every one the field holds
-    # that starts with an ASCII letter
+    # Latin word of the field -> its name_share: after `preload`, every one that starts with an
+    # ASCII letter; the others as searches meet them (three segments' lookups each, the same words
+    # again and again).  Bounded by the field's Latin words.
+    shares: dict
+
+    def share(self, reader, exact: str) -> float | None:
+        if exact not in self.shares:
+            self.shares[exact] = name_share(reader, exact)
+        return self.shares[exact]
 
 
 def preload(reader, cache: Cache) -> None:
@@ -204,7 +210,6 @@ def candidates(reader, word: str, exclude: str = "", cache: Cache | None = None)
     and their hundreds of entries are read and spelt once.
     """
     found = {}
-    shares = cache.shares if cache is not None else {}
     for key in sorted(sound_keys(word)):
         under = cache.entries.get(key, lambda: entries(reader, key)) if cache is not None else entries(reader, key)
         single, joined = match_readings(word, under.single), match_readings(word, under.joined)
@@ -213,11 +218,7 @@ def candidates(reader, word: str, exclude: str = "", cache: Cache | None = None)
             if score is None or exact == exclude or exact in found:
                 continue
             if script_of(exact) == LATIN and " " not in exact:
-                share = shares.get(exact)
-                if share is None:  # not preloaded (a generation new since start-up, or a word that is not all ASCII)
-                    if exact not in under.shares:  # three segments' lookups each, for the same words again and again
-                        under.shares[exact] = name_share(reader, exact)
-                    share = under.shares[exact]
+                share = cache.share(reader, exact) if cache is not None else name_share(reader, exact)
                 if share is not None and share < NAME_SHARE:
                     continue
             found[exact] = score
