@@ -27,6 +27,7 @@ DICTIONARY_BOOST = 0.3
 SAME_SCRIPT_SIMILARITY = 0.95
 WORD_AS_NAME_SIMILARITY = 0.90  # an ordinary Arabic word meets a Latin name only this close
 BOTH_WORDS_SIMILARITY = 0.95  # and an ordinary Latin word, or a name on two consonants, only this close
+NAMESAKE_SHARE = 1 / 5_000  # of its language's articles, for a match across scripts to make a word a name
 
 
 @dataclass(frozen=True)
@@ -230,22 +231,43 @@ def _by_sound(reader, typed: str, word: str, book=None, lexicon=None) -> list[Al
     own = word_forms(word)
     own_exact = own[1] if own else ""
     unknown = not own_exact or not reader.doc_frequency("exact", own_exact)
+    # Another spelling in the same script only stands in for a word the corpus
+    # lacks (Gerasimow) or one a letter away (سينا, سيناء), so an ordinary word
+    # keeps the ranking it had; and not one with the word's own stem, which
+    # finds it already (والوطنيه for الوطنية).
+    def keep(exact):
+        return not (own and same_script(exact, word) and _stem_of(exact) == own[0])
+
     out = []
-    for c in sound.candidates(reader, word, exclude=own_exact, cache=lexicon):
-        # Another spelling in the same script only stands in for a word the
-        # corpus lacks (Gerasimow) or one a letter away (سينا, سيناء), so an
-        # ordinary word keeps the ranking it had.
-        if same_script(c.exact, word):
-            if not (unknown or c.similarity >= SAME_SCRIPT_SIMILARITY):
-                continue
-            if own and _stem_of(c.exact) == own[0]:
-                continue  # والوطنيه for الوطنية: the word's own stem finds it already
-        if not dictionary_allows(book, word, c.exact):
+    floor = 0.0 if unknown else SAME_SCRIPT_SIMILARITY
+    for c in sound.candidates(reader, word, exclude=own_exact, cache=lexicon, same_script=floor, keep=keep):
+        if not dictionary_allows(book, word, c.exact) or _rare_namesake(reader, book, word, c.exact):
             continue
         forms = tuple(c.exact.split())
         out.append(Alternative(Expansion(typed, c.exact, "sound"), _exact_query(forms, SOUND_BOOST * c.similarity),
                                exact=forms))
     return out
+
+
+def attested(reader, exact: str) -> bool:
+    """Whether a word (the last of a particle + name) is in at least NAMESAKE_SHARE of its language's articles."""
+    word = exact.split(" ")[-1]
+    language = "ar" if script_of(word) == ARABIC else "en"
+    return reader.doc_frequency("exact", word) >= NAMESAKE_SHARE * reader.doc_frequency("lang", language)
+
+
+def _rare_namesake(reader, book, word: str, candidate: str) -> bool:
+    """Whether a Latin word is too rare to make an ordinary Arabic word a name.
+
+    An Arabic word that FreeDict lists (`ordinary`) is translated unless it
+    is a name, so a rare Latin namesake (MTOR, one article of the shared
+    corpus, for مطار, airport; SFA for صفة) would cost it its translations
+    and bring in next to nothing.  Mubarak (8 articles) is kept.
+    """
+    if book is None or same_script(word, candidate) or script_of(word) != ARABIC:
+        return False
+    latin = candidate.split(" ")[-1]
+    return not attested(reader, latin) and ordinary(book, word, latin) and not translates(book, word, latin)
 
 
 def _by_alias(aliases: list[str], typed: str) -> list[Alternative]:
@@ -301,7 +323,9 @@ def expand(reader, query_words: list, *, names: bool = True, translate: bool = T
                     continue
                 found = _by_sound(reader, word, word, book, lexicon)
                 add(offset + i, offset + i + 1, found)
-                if script_of(word) == LATIN or any(not same_script(a.expansion.matched, word) for a in found):
+                # A rare namesake in the other script (Europa, 2 articles, for اوروبا) leaves it a word.
+                if script_of(word) == LATIN or any(not same_script(a.expansion.matched, word)
+                                                   and attested(reader, a.expansion.matched) for a in found):
                     named.add(offset + i)
     if translating:
         for offset, run in runs:

@@ -19,6 +19,7 @@ import numpy as np
 
 from search.names import (COST_UNIT, _LETTERS, _LOWEST_THRESHOLD, _arabic_side, _indel, _keys_of, _sub,
                           _total_weight, _unwritten_pair, exact_spellings, spellings, threshold)
+from search.script import ARABIC, script_of
 
 
 class Readings(NamedTuple):
@@ -32,6 +33,7 @@ class Readings(NamedTuple):
     penalties: np.ndarray
     codes: np.ndarray  # per reading, its letters as numbers (`_coded`), for `_distances`
     lengths: np.ndarray  # per reading, its number of letters
+    arabic: np.ndarray  # per reading, whether its word is in Arabic script
 
 
 def readings(words, *, exact_forms: bool = False) -> Readings:
@@ -45,9 +47,10 @@ def readings(words, *, exact_forms: bool = False) -> Readings:
             owners += [len(kept)] * len(spelled)
             found += spelled
             kept.append(word)
+    arabic = np.array([script_of(word) == ARABIC for word in kept], dtype=bool)
     return Readings(kept, np.array(owners, dtype=np.intp), found, np.array([_floor(s.text) for s in found]),
                     np.array([_total_weight(s.text) for s in found]), np.array([s.penalty for s in found]),
-                    *_coded([s.text for s in found]))
+                    *_coded([s.text for s in found]), arabic[np.array(owners, dtype=np.intp)])
 
 
 def match_all(query_word: str, candidate_words, *, exact_forms: bool = False) -> dict[str, float]:
@@ -58,8 +61,13 @@ def match_all(query_word: str, candidate_words, *, exact_forms: bool = False) ->
     return match_readings(query_word, readings(candidate_words, exact_forms=exact_forms))
 
 
-def match_readings(query_word: str, candidates: Readings) -> dict[str, float]:
+def match_readings(query_word: str, candidates: Readings, same_script: float = 0.0) -> dict[str, float]:
     """`match_all` over readings laid out already: a lexicon's words under a key serve many queries.
+
+    `same_script`: the least similarity a reading of a word in the query word's
+    script must itself reach to match.  A searcher wants another spelling in
+    the same script only when it is that close, and most of a key's words are
+    in the query's script, so it saves most of the work.
 
     A lexicon lookup weighs hundreds of candidates.  Pairs of readings whose
     floors (`_floor`) are too far apart to reach the lowest threshold are
@@ -73,11 +81,14 @@ def match_readings(query_word: str, candidates: Readings) -> dict[str, float]:
         return {}
     query_weights = np.array([_total_weight(sa.text) for sa in query])
     query_penalties = np.array([sa.penalty for sa in query])
+    lowest = _LOWEST_THRESHOLD
+    if same_script > lowest:  # per reading
+        lowest = np.where(candidates.arabic == (script_of(query_word) == ARABIC), same_script, lowest)
     rows, which = [], []  # per pair: the candidate's reading, the query's reading
     for q, sa in enumerate(query):
         heavier = np.maximum(np.maximum(query_weights[q], candidates.weights), 1e-9)
         bound = 1.0 - np.abs(_floor(sa.text) - candidates.floors) / heavier - sa.penalty - candidates.penalties
-        kept = np.flatnonzero(bound >= _LOWEST_THRESHOLD - 1e-9)
+        kept = np.flatnonzero(bound >= lowest - 1e-9)
         rows.append(kept)
         which.append(np.full(len(kept), q, dtype=np.intp))
     rows, which = np.concatenate(rows), np.concatenate(which)
@@ -98,7 +109,10 @@ def match_readings(query_word: str, candidates: Readings) -> dict[str, float]:
     # and the threshold of that length is the least the pair can need (longer keys need less).
     query_keys = [_keys_of(sa.text) for sa in query]
     least_needed = np.array([threshold(max(map(len, keys), default=0)) for keys in query_keys])
-    near = np.flatnonzero(scores >= least_needed[which])  # only these pairs can clear a threshold
+    needed_here = least_needed[which]
+    if same_script > _LOWEST_THRESHOLD:
+        needed_here = np.maximum(needed_here, lowest[rows])
+    near = np.flatnonzero(scores >= needed_here)  # only these pairs can clear a threshold
     matched, sides = set(), {}
     for n, q, row, heavy, distance, score in zip(owners[near].tolist(), which[near].tolist(), rows[near].tolist(),
                                                  heavier[near].tolist(), distances[near].tolist(),

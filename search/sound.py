@@ -20,7 +20,7 @@ from whoosh.analysis import Filter
 
 from search.analysis import WordTokenizer, word_forms
 from search.matching import Readings, match_readings, readings
-from search.names import KEY_LETTERS, MIN_KEY, sound_keys
+from search.names import KEY_LETTERS, MIN_KEY, RELATIVE_MARGIN, sound_keys
 from search.script import ARABIC, LATIN, script_of
 
 FIELD = "sound"
@@ -28,7 +28,8 @@ FIELD = "sound"
 PARTICLES = frozenset({"de", "le", "la", "du", "al", "el", "van", "von", "di", "da", "bin", "ibn", "abu"})
 NAME_SHARE = 0.6  # of a Latin word's articles that capitalise it, for it to count as a name
 MAX_CANDIDATES = 500  # lexicon entries weighed for one key; a longer list means the key says little
-MAX_MATCHES = 5  # expansions kept per query word
+MAX_MATCHES = 5  # expansions kept per query word, in each script
+RARER = 20  # an other-script match in fewer articles than 1/RARER of the best-attested one is dropped
 
 
 NEVER, ALWAYS, UNLESS_INITIAL = 0, 1, 2  # when a word may be a name
@@ -203,24 +204,52 @@ def name_shares(reader) -> dict[str, float]:
     return shares
 
 
-def candidates(reader, word: str, exclude: str = "", cache: Cache | None = None) -> list[Candidate]:
+def candidates(reader, word: str, exclude: str = "", cache: Cache | None = None,
+               same_script: float = 0.0, keep=None) -> list[Candidate]:
     """Words of the corpus that sound like `word`, closest first.
 
     `cache` keeps each key's `Entries`: short keys are shared by many words,
-    and their hundreds of entries are read and spelt once.
+    and their hundreds of entries are read and spelt once.  `same_script`:
+    the least similarity of a word in `word`'s script (`match_readings`).
+    `keep(exact)`: whether a word may be a candidate at all.  Both are
+    applied before the best MAX_MATCHES are chosen, so a word the caller
+    would drop takes no place from one it would keep.
     """
     found = {}
     for key in sorted(sound_keys(word)):
         under = cache.entries.get(key, lambda: entries(reader, key)) if cache is not None else entries(reader, key)
-        single, joined = match_readings(word, under.single), match_readings(word, under.joined)
+        single = match_readings(word, under.single, same_script)
+        joined = match_readings(word, under.joined, same_script)
         for exact in under.exacts:
             score = joined.get(exact.replace(" ", "")) if " " in exact else single.get(exact)
             if score is None or exact == exclude or exact in found:
+                continue
+            if keep is not None and not keep(exact):
                 continue
             if script_of(exact) == LATIN and " " not in exact:
                 share = cache.share(reader, exact) if cache is not None else name_share(reader, exact)
                 if share is not None and share < NAME_SHARE:
                     continue
             found[exact] = score
-    best = sorted(found.items(), key=lambda item: (-item[1], item[0]))[:MAX_MATCHES]
-    return [Candidate(exact, score) for exact, score in best]
+    return [Candidate(exact, score) for exact, score in _best(reader, word, found)]
+
+
+def _best(reader, word: str, found: dict[str, float]) -> list[tuple[str, float]]:
+    """The closest MAX_MATCHES of each script, closest first.
+
+    The other script's words are ranked apart, so that a name's many
+    spellings in its own script (باوباما, لاوباما...) leave room for it in the
+    other (Obama).  Of those, only the ones within RELATIVE_MARGIN of the
+    closest are kept, as the evaluation keeps them, and of these only the
+    ones found in at least 1/RARER of the articles of the most found one:
+    موسكو meets Moscow (139 articles of the shared corpus), not Muskie (1).
+    """
+    ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
+    script = script_of(word)
+    same = [item for item in ranked if script_of(item[0]) == script][:MAX_MATCHES]
+    other = [item for item in ranked if script_of(item[0]) != script]
+    other = [item for item in other if item[1] >= other[0][1] - RELATIVE_MARGIN]
+    articles = {exact: reader.doc_frequency("exact", exact.split(" ")[-1]) for exact, _ in other}
+    most = max(articles.values(), default=0)
+    other = [item for item in other if articles[item[0]] * RARER >= most][:MAX_MATCHES]
+    return sorted(same + other, key=lambda item: (-item[1], item[0]))

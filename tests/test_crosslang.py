@@ -4,8 +4,10 @@ import re
 
 import pytest
 
-from search import dictionary
+from search import dictionary, index
 from search.expand import dictionary_allows
+from search.searcher import Engine
+from tests.conftest import build_corpus
 
 AR = "004_b8fceaef4f830341"
 MARKED = re.compile(r"<mark>(.*?)</mark>")
@@ -103,6 +105,46 @@ def test_cross_script_hits_rank_below_exact_ones(engine):
 def test_common_word_is_not_a_name(engine):
     results = engine.search("care", translate=False)
     assert via(results, "sound") == set()
+
+
+def test_a_names_spellings_in_its_own_script_leave_room_for_the_other(tmp_path):
+    # A name in the news is written with every clitic: بأوباما, لأوباما, فأوباما, وأوباما, كأوباما.
+    # Each sounds like أوباما more closely than Obama does; they must not take all its places.
+    clitics = ["بأوباما", "لأوباما", "فأوباما", "وأوباما", "كأوباما", "وبأوباما", "ولأوباما"]
+    files = {f"ar{i}.txt": f"خبر {i}\nقال المتحدث إن الاتصال {word} جرى اليوم في العاصمة بعد اجتماع الحكومة."
+             for i, word in enumerate(clitics)}
+    files["ar.txt"] = "خبر\nقال الرئيس أوباما إن الحكومة ستعقد اجتماعا اليوم في العاصمة."
+    files["en.txt"] = "News\nThe president, Obama, said the government would meet in the capital today."
+    index.build(build_corpus(tmp_path / "corpus", files), tmp_path / "index")
+    results = Engine(tmp_path / "index").search("أوباما", translate=False)
+    assert "obama" in via(results, "sound")
+    assert "en" in ids(results)
+
+
+def test_a_rare_namesake_gives_way_to_a_well_attested_one(tmp_path):
+    files = {f"en{i}.txt": f"Talks {i}\nOfficials in Moscow said on day {i} that the talks would go on." for i in range(25)}
+    files["muskie.txt"] = "Senate\nThe senator, Muskie, spoke to the committee on Tuesday."
+    files["ar.txt"] = "محادثات\nقال مسؤولون في موسكو إن المحادثات ستستمر اليوم في العاصمة."
+    index.build(build_corpus(tmp_path / "corpus", files), tmp_path / "index")
+    engine = Engine(tmp_path / "index")
+    found = via(engine.search("موسكو", translate=False), "sound")
+    assert "moscow" in found and "muskie" not in found  # one article against 25
+    assert "موسكو" in via(engine.search("Muskie", translate=False), "sound")  # alone, it is still found
+
+
+@pytest.mark.parametrize("share, expected", [(0.0, "mtor"), (0.5, "airport")])
+def test_a_rare_namesake_does_not_cost_an_ordinary_word_its_translation(tmp_path, monkeypatch, share, expected):
+    from search import expand
+
+    files = {f"en{i}.txt": f"Flights {i}\nThe airport reopened to flights on day {i}." for i in range(3)}
+    files["mtor.txt"] = "Labs\nResearchers said the MTOR pathway matters in the study."
+    files["ar.txt"] = "رحلات\nأعلن مطار المدينة استئناف الرحلات اليوم بعد توقفها."
+    index.build(build_corpus(tmp_path / "corpus", files), tmp_path / "index")
+    monkeypatch.setattr(expand, "NAMESAKE_SHARE", share)
+    results = Engine(tmp_path / "index").search("مطار")
+    matched = {e["matched"] for e in results.expansions}
+    assert expected in matched
+    assert ({"mtor", "airport"} - {expected}).isdisjoint(matched)
 
 
 def test_names_can_be_switched_off(engine):

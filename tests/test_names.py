@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 
 from search import matching, names
 from search.analysis import word_forms
-from search.matching import match_all
+from search.matching import match_all, match_readings, readings
 from search.names import best_matches, clitic_readings, is_match, similarity, sound_keys, transliterate
 
 # Every example of the issue, each row named by what it shows.
@@ -221,6 +221,17 @@ def test_match_all_answers_as_is_match_and_similarity_do():
         # The index's own words, in the exact field's form, are read without analysing them again.
         exact = {word_forms(c)[1] for c in candidates if word_forms(c)}
         assert match_all(query, exact, exact_forms=True) == match_all(query, exact)
+
+
+def test_a_floor_for_the_same_script_drops_only_same_script_words_below_it():
+    candidates = ["بوتين", "بوتينا", "لبوتين", "عبوتين", "بطين", "Putin", "Poutine", "Putina", "Pudding", "Boutin"]
+    for query in ("بوتين", "Putin"):
+        everything = match_all(query, candidates)
+        floored = match_readings(query, readings(candidates), same_script=0.97)
+        same = {c for c in candidates if (c.isascii() == query.isascii())}
+        assert floored == {c: s for c, s in everything.items() if c not in same or s >= 0.97}
+        assert set(everything) - set(floored)  # some same-script words fell below the floor
+        assert set(floored) - same  # and every word of the other script stayed
 
 
 def test_every_edit_cost_is_a_whole_number_of_cost_units():
