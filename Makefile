@@ -39,7 +39,7 @@ test: install sysdeps
 
 # Name matching and translation quality; uses ../shared/corpora where it exists.
 eval: install sysdeps
-	$(PY) -m search eval
+	$(PY) -m search eval --index var/eval/index
 
 # Speed against the naive Whoosh baseline in the same run; writes var/bench/report.{json,md}.
 bench: install sysdeps

@@ -4,7 +4,7 @@
     python -m search query [--index DIR] [--lang en|ar] [--limit N] [--json] QUERY
     python -m search query --batch FILE|-
     python -m search serve [--host H] [--port P] [--workers N]
-    python -m search eval [--corpora DIR]
+    python -m search eval [--corpora DIR] [--index DIR]
     python -m search bench [--quick] [--generate N | --corpus PATH] ...
 """
 
@@ -106,7 +106,13 @@ def cmd_eval(args) -> int:
     from search.translation_eval import translation_report
 
     corpora = args.corpora if args.corpora.exists() else None
-    print(names_report(corpora, limit=args.limit))
+    index_dir = None
+    if corpora is not None and args.index is not None:
+        # Brought up to date first: a full build the first time (about a minute), then nothing to do.
+        print(f"indexing {corpora} into {args.index} for the searcher's section...", file=sys.stderr)
+        index.update(corpora, args.index)
+        index_dir = args.index
+    print(names_report(corpora, limit=args.limit, index_dir=index_dir))
     print(translation_report(corpora))
     return 0
 
@@ -141,6 +147,8 @@ def main(argv=None) -> int:
     p = sub.add_parser("eval", help="measure name matching and translation (Markdown report)")
     p.add_argument("--corpora", type=Path, default=config.corpora_dir(), help="the shared real-news corpora")
     p.add_argument("--limit", type=int, help="read at most this many lines per corpus file")
+    p.add_argument("--index", type=Path,
+                   help="also search an index of the corpora, built or updated in this folder first")
     p.set_defaults(run=cmd_eval)
 
     p = sub.add_parser("serve", help="serve the search page")

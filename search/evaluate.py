@@ -334,8 +334,9 @@ def _sources(pairs: list[Pair], corpus: Corpus | None) -> list[str]:
 
 
 def names_report(corpora: Path | None = DEFAULT_CORPORA, limit: int | None = None,
-                 pairs_path: Path = PAIRS_PATH) -> str:
-    """The Markdown report; `corpora` None or missing means pair names only."""
+                 pairs_path: Path = PAIRS_PATH, index_dir: Path | None = None) -> str:
+    """The Markdown report; `corpora` None or missing means pair names only.
+    `index_dir`: an index of the corpora, for the section through the searcher."""
     pairs = load_pairs(pairs_path)
     gaz = gazetteer.default()
     corpus = read_corpora(corpora, limit) if corpora is not None and corpora.is_dir() else None
@@ -391,6 +392,8 @@ def names_report(corpora: Path | None = DEFAULT_CORPORA, limit: int | None = Non
             for r in missed] + [""]
     if corpus is not None:
         out += _false_match_section(corpus, pairs, gaz)
+        if index_dir is not None:
+            out += searcher_report(index_dir, corpus, pairs, gaz)
     return "\n".join(out)
 
 
@@ -423,6 +426,95 @@ def _false_match_section(corpus: Corpus, pairs: list[Pair], gaz: gazetteer.Gazet
     for label, wrong in (("Arabic", wrong_ar), ("English", wrong_en)):
         if wrong:
             shown = list(wrong.items())[:LISTED]
+            lines += [f"{label} words with a false match (the first {len(shown)}, most frequent first):", ""]
+            lines += [f"- {w} → {', '.join(c[:5])}" for w, c in shown] + [""]
+    return lines
+
+
+# --- through the searcher ---------------------------------------------------------
+
+def searcher_report(index_dir: Path, corpus: Corpus, pairs: list[Pair], gaz: gazetteer.Gazetteer) -> list[str]:
+    """Recall and false matches again, by searching an index of the corpora.
+
+    The sections above weigh the matcher against a lexicon of frequent
+    words.  The index holds every word of the corpora, rare ones too, and the
+    searcher makes its own choices on top of the matcher (`sound.candidates`:
+    MAX_MATCHES per script, RARER; `expand`: the namesake rule), so this is
+    what a user meets.  Queries go through `Engine.search` with translation
+    off, and a word counts as matched when a sound expansion names it.
+    """
+    from search.analysis import word_forms
+    from search.searcher import Engine
+
+    engine = Engine(index_dir)
+    reader = engine._searcher()[0].reader()
+
+    def matched(query: str) -> set[str]:
+        words = set()
+        for e in engine.search(query, translate=False).expansions:
+            if e["via"] == "sound" and script_of(e["matched"]) != script_of(query):
+                words.add(gazetteer.normalize(e["matched"].replace(" ", "")))
+                words.update(gazetteer.normalize(w) for w in e["matched"].split())
+        return words
+
+    def in_index(word: str) -> bool:
+        forms = word_forms(word)
+        return bool(forms) and reader.doc_frequency("exact", forms[1]) > 0
+
+    groups: dict[tuple, list[str]] = defaultdict(list)
+    for pair in pairs:
+        if pair.kind == "sound":
+            groups[("en→ar", pair.english)].append(pair.arabic)
+            groups[("ar→en", pair.arabic)].append(pair.english)
+    counts = {direction: [0, 0] for direction in ("en→ar", "ar→en")}
+    missed = []
+    for (direction, query), golds in groups.items():
+        golds = [g for g in golds if _targets(g) and all(in_index(w) for w in _targets(g))]
+        if not golds:
+            continue
+        got = matched(query)
+        counts[direction][1] += 1
+        if any(set(_targets(g)) <= got for g in golds):
+            counts[direction][0] += 1
+        else:
+            missed.append(f"{direction} {query} → {' / '.join(golds)}")
+    book = dictionary.load()
+    known = known_translations(pairs, gaz)
+    wrong = {}
+    for language, top in (("ar", corpus.arabic), ("en", corpus.english)):
+        queries = [w for w, _ in top.most_common(FREQUENT)]
+        if language == "en":
+            queries = [w for w in queries if is_name_candidate(w, corpus)]
+        wrong[language] = {}
+        for query in queries:
+            if gaz.aliases(query):
+                continue
+            pairs_ = [((query, m) if language == "ar" else (m, query), m) for m in matched(query) if " " not in m]
+            bad = sorted(m for (a, e), m in pairs_ if not (_is_known(a, e, known) or in_dictionary(book, a, e)))
+            if bad:
+                wrong[language][query] = bad
+    found = sum(c[0] for c in counts.values())
+    asked = sum(c[1] for c in counts.values())
+    lines = ["## Through the searcher", "",
+             f"The same questions, asked of an index of the corpora (`{index_dir}`, "
+             f"{reader.doc_count():,} articles) through `Engine.search` with translation off. "
+             "A word counts as matched when a sound expansion across scripts names it. "
+             "The index holds every word of the corpora, rare ones too, and the searcher keeps at most "
+             "five matches per script, drops matches in far fewer articles than the best-attested one, "
+             "and lets no rare namesake turn an ordinary Arabic word into a name, so these figures are "
+             "what a reader meets.", "",
+             "| direction | sound queries whose partner is in the index | partner among the expansions | share |",
+             "|---|---:|---:|---:|"]
+    lines += [f"| {d} | {c[1]} | {c[0]} | {_percent(c[0], c[1])} |" for d, c in counts.items()]
+    lines += [f"| both | {asked} | {found} | {_percent(found, asked)} |", ""]
+    lines += [f"Missed ({len(missed)}, the first {min(len(missed), LISTED)}):", ""]
+    lines += [f"- {m}" for m in missed[:LISTED]] + [""]
+    lines += ["| language | frequent words | with a false match | rate |", "|---|---:|---:|---:|",
+              f"| Arabic | {FREQUENT} | {len(wrong['ar'])} | {_percent(len(wrong['ar']), FREQUENT)} |",
+              f"| English | {FREQUENT} | {len(wrong['en'])} | {_percent(len(wrong['en']), FREQUENT)} |", ""]
+    for label, language in (("Arabic", "ar"), ("English", "en")):
+        shown = list(wrong[language].items())[:LISTED]
+        if shown:
             lines += [f"{label} words with a false match (the first {len(shown)}, most frequent first):", ""]
             lines += [f"- {w} → {', '.join(c[:5])}" for w, c in shown] + [""]
     return lines

@@ -5,9 +5,9 @@ from collections import Counter
 
 import pytest
 
-from search import gazetteer
+from search import gazetteer, index
 from search.evaluate import (Lexicon, _is_known, is_name_candidate, known_translations, load_pairs,
-                             names_report, read_corpora, recall_results, sound_rank)
+                             names_report, read_corpora, recall_results, searcher_report, sound_rank)
 from search.analysis import words
 
 PAIRS = load_pairs()
@@ -87,13 +87,13 @@ def write_lines(path, articles):
 def corpora(tmp_path):
     """Two tiny corpora: Putin and Lavrov in both languages, care and However as traps."""
     write_lines(tmp_path / "ar_news.jsonl", [
-        {"title": "بوتين ولافروف", "text": "قال بوتين إن لافروف في موسكو. وقال لافروف كلاما."},
-        {"title": "", "text": "اجتمع بوتين مع كيري في موسكو"},
+        {"id": "a1", "title": "بوتين ولافروف", "text": "قال بوتين إن لافروف في موسكو. وقال لافروف كلاما."},
+        {"id": "a2", "title": "", "text": "اجتمع بوتين مع كيري في موسكو"},
     ])
     write_lines(tmp_path / "en_news.jsonl", [
-        {"title": "PUTIN MEETS KERRY", "text": "Putin met Lavrov in Moscow. However, they take care."},
-        {"title": "", "text": "However, Kerry said Putin and Lavrov care about Moscow."},
-        {"title": "", "text": "Nobody read this line."},
+        {"id": "e1", "title": "PUTIN MEETS KERRY", "text": "Putin met Lavrov in Moscow. However, they take care."},
+        {"id": "e2", "title": "", "text": "However, Kerry said Putin and Lavrov care about Moscow."},
+        {"id": "e3", "title": "", "text": "Nobody read this line."},
     ])
     return tmp_path
 
@@ -125,3 +125,15 @@ def test_without_corpora_the_report_says_so():
     report = names_report(None)
     assert "No corpora given" in report
     assert "## False matches" not in report
+
+
+def test_the_searcher_section_searches_a_real_index(corpora, tmp_path_factory):
+    # One more article that names Putin inside a sentence, so that most of his articles capitalise him there.
+    write_lines(corpora / "en_more.jsonl", [{"id": "e4", "title": "", "text": "Officials said Putin would go."}])
+    index_dir = tmp_path_factory.mktemp("index")
+    index.build(corpora, index_dir)
+    lines = searcher_report(index_dir, read_corpora(corpora), PAIRS, GAZETTEER)
+    rows = {line.split(" | ")[0]: line.split(" | ")[1:] for line in lines if line.startswith("| ")}
+    asked, found = int(rows["| both"][0]), int(rows["| both"][1])
+    assert asked >= 6 and found == asked  # Putin, Lavrov, Kerry each way, all in the index
+    assert rows["| Arabic"][1] == "0"  # no frequent Arabic word here meets anything but its partner
