@@ -132,6 +132,19 @@ def test_a_rare_namesake_gives_way_to_a_well_attested_one(tmp_path):
     assert "موسكو" in via(engine.search("Muskie", translate=False), "sound")  # alone, it is still found
 
 
+def test_a_crowded_key_keeps_its_best_attested_words_of_each_script(tmp_path, monkeypatch):
+    from search import sound
+
+    # The lexicon lists a key's Latin words first, then its Arabic ones alphabetically: ميسي comes last.
+    files = {f"en{i}.txt": f"Match {i}\nThe coach said Moss, Mass and Miss watched Messi and Mossi play." for i in range(3)}
+    files.update({f"ar{i}.txt": f"مباراة {i}\nقال المدرب إن ميسي سجل هدفين في المباراة." for i in range(3)})
+    files["ar.txt"] = "ألماس\nباع التاجر الماس وموس وماس في السوق أمس."
+    index.build(build_corpus(tmp_path / "corpus", files), tmp_path / "index")
+    monkeypatch.setattr(sound, "MAX_CANDIDATES", 3)
+    found = via(Engine(tmp_path / "index").search("Messi", translate=False), "sound")
+    assert "ميسي" in found
+
+
 @pytest.mark.parametrize("share, expected", [(0.0, "mtor"), (0.5, "airport")])
 def test_a_rare_namesake_does_not_cost_an_ordinary_word_its_translation(tmp_path, monkeypatch, share, expected):
     from search import expand
