@@ -27,7 +27,6 @@ DICTIONARY_BOOST = 0.3
 SAME_SCRIPT_SIMILARITY = 0.95
 WORD_AS_NAME_SIMILARITY = 0.90  # an ordinary Arabic word meets a Latin name only this close
 BOTH_WORDS_SIMILARITY = 0.95  # and an ordinary Latin word, or a name on two consonants, only this close
-NAMESAKE_SHARE = 1 / 5_000  # of its language's articles, for a match across scripts to make a word a name
 
 
 @dataclass(frozen=True)
@@ -249,13 +248,6 @@ def _by_sound(reader, typed: str, word: str, book=None, lexicon=None) -> list[Al
     return out
 
 
-def attested(reader, exact: str) -> bool:
-    """Whether a word (the last of a particle + name) is in at least NAMESAKE_SHARE of its language's articles."""
-    word = exact.split(" ")[-1]
-    language = "ar" if script_of(word) == ARABIC else "en"
-    return reader.doc_frequency("exact", word) >= NAMESAKE_SHARE * reader.doc_frequency("lang", language)
-
-
 def _rare_namesake(reader, book, word: str, candidate: str) -> bool:
     """Whether a Latin word is too rare to make an ordinary Arabic word a name.
 
@@ -267,7 +259,7 @@ def _rare_namesake(reader, book, word: str, candidate: str) -> bool:
     if book is None or same_script(word, candidate) or script_of(word) != ARABIC:
         return False
     latin = candidate.split(" ")[-1]
-    return not attested(reader, latin) and ordinary(book, word, latin) and not translates(book, word, latin)
+    return not sound.attested(reader, latin) and ordinary(book, word, latin) and not translates(book, word, latin)
 
 
 def _by_alias(aliases: list[str], typed: str) -> list[Alternative]:
@@ -325,7 +317,7 @@ def expand(reader, query_words: list, *, names: bool = True, translate: bool = T
                 add(offset + i, offset + i + 1, found)
                 # A rare namesake in the other script (Europa, 2 articles, for اوروبا) leaves it a word.
                 if script_of(word) == LATIN or any(not same_script(a.expansion.matched, word)
-                                                   and attested(reader, a.expansion.matched) for a in found):
+                                                   and sound.attested(reader, a.expansion.matched) for a in found):
                     named.add(offset + i)
     if translating:
         for offset, run in runs:

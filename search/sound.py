@@ -29,7 +29,8 @@ PARTICLES = frozenset({"de", "le", "la", "du", "al", "el", "van", "von", "di", "
 NAME_SHARE = 0.6  # of a Latin word's articles that capitalise it, for it to count as a name
 MAX_CANDIDATES = 500  # lexicon entries of each script weighed for one key; a longer list means the key says little
 MAX_MATCHES = 5  # expansions kept per query word, in each script
-RARER = 20  # an other-script match in fewer articles than 1/RARER of the best-attested one is dropped
+RARER = 20  # a rare other-script match in fewer articles than 1/RARER of the best-attested one is dropped
+ATTESTED = 1 / 5_000  # of its language's articles: a word in fewer is rare
 
 
 NEVER, ALWAYS, UNLESS_INITIAL = 0, 1, 2  # when a word may be a name
@@ -263,9 +264,10 @@ def _best(reader, word: str, found: dict[str, float]) -> list[tuple[str, float]]
     The other script's words are ranked apart, so that a name's many
     spellings in its own script (باوباما, لاوباما...) leave room for it in the
     other (Obama).  Of those, only the ones within RELATIVE_MARGIN of the
-    closest are kept, as the evaluation keeps them, and of these only the
-    ones found in at least 1/RARER of the articles of the most found one:
-    موسكو meets Moscow (139 articles of the shared corpus), not Muskie (1).
+    closest are kept, as the evaluation keeps them.  A rare one (not
+    `attested`) also gives way to one in RARER times as many articles:
+    موسكو meets Moscow (139 articles of the shared corpus), not Muskie (1),
+    while Modi still meets مودي (8), though مدي (range) is in 1,128.
     """
     ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
     script = script_of(word)
@@ -274,5 +276,13 @@ def _best(reader, word: str, found: dict[str, float]) -> list[tuple[str, float]]
     other = [item for item in other if item[1] >= other[0][1] - RELATIVE_MARGIN]
     articles = {exact: reader.doc_frequency("exact", exact.split(" ")[-1]) for exact, _ in other}
     most = max(articles.values(), default=0)
-    other = [item for item in other if articles[item[0]] * RARER >= most][:MAX_MATCHES]
-    return sorted(same + other, key=lambda item: (-item[1], item[0]))
+    other = [item for item in other if articles[item[0]] * RARER >= most or attested(reader, item[0])]
+    return sorted(same + other[:MAX_MATCHES], key=lambda item: (-item[1], item[0]))
+
+
+def attested(reader, exact: str) -> bool:
+    """Whether a word (the last of a particle + name) is in at least ATTESTED of its language's articles:
+    about 5 of the shared corpus's 24,000 English articles, 4 of its 20,000 Arabic ones."""
+    word = exact.split(" ")[-1]
+    language = "ar" if script_of(word) == ARABIC else "en"
+    return reader.doc_frequency("exact", word) >= ATTESTED * reader.doc_frequency("lang", language)

@@ -121,14 +121,18 @@ def test_a_names_spellings_in_its_own_script_leave_room_for_the_other(tmp_path):
     assert "en" in ids(results)
 
 
-def test_a_rare_namesake_gives_way_to_a_well_attested_one(tmp_path):
+@pytest.mark.parametrize("attested, muskie", [(0.1, False), (0.0, True)])
+def test_a_rare_namesake_gives_way_to_a_well_attested_one(tmp_path, monkeypatch, attested, muskie):
+    from search import sound
+
     files = {f"en{i}.txt": f"Talks {i}\nOfficials in Moscow said on day {i} that the talks would go on." for i in range(25)}
     files["muskie.txt"] = "Senate\nThe senator, Muskie, spoke to the committee on Tuesday."
     files["ar.txt"] = "محادثات\nقال مسؤولون في موسكو إن المحادثات ستستمر اليوم في العاصمة."
     index.build(build_corpus(tmp_path / "corpus", files), tmp_path / "index")
+    monkeypatch.setattr(sound, "ATTESTED", attested)  # 0.1: Muskie's one article of 26 is rare
     engine = Engine(tmp_path / "index")
     found = via(engine.search("موسكو", translate=False), "sound")
-    assert "moscow" in found and "muskie" not in found  # one article against 25
+    assert "moscow" in found and ("muskie" in found) == muskie  # one article against 25
     assert "موسكو" in via(engine.search("Muskie", translate=False), "sound")  # alone, it is still found
 
 
@@ -147,13 +151,13 @@ def test_a_crowded_key_keeps_its_best_attested_words_of_each_script(tmp_path, mo
 
 @pytest.mark.parametrize("share, expected", [(0.0, "mtor"), (0.5, "airport")])
 def test_a_rare_namesake_does_not_cost_an_ordinary_word_its_translation(tmp_path, monkeypatch, share, expected):
-    from search import expand
+    from search import sound
 
     files = {f"en{i}.txt": f"Flights {i}\nThe airport reopened to flights on day {i}." for i in range(3)}
     files["mtor.txt"] = "Labs\nResearchers said the MTOR pathway matters in the study."
     files["ar.txt"] = "رحلات\nأعلن مطار المدينة استئناف الرحلات اليوم بعد توقفها."
     index.build(build_corpus(tmp_path / "corpus", files), tmp_path / "index")
-    monkeypatch.setattr(expand, "NAMESAKE_SHARE", share)
+    monkeypatch.setattr(sound, "ATTESTED", share)
     results = Engine(tmp_path / "index").search("مطار")
     matched = {e["matched"] for e in results.expansions}
     assert expected in matched
