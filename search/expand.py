@@ -44,6 +44,7 @@ class Alternative:
     query: wq.Query
     stems: tuple = ()  # what a snippet marks, and how a hit shows it matched
     exact: tuple = ()
+    attested: bool = True  # a sound match in enough articles to make the query word a name (sound.ATTESTED)
 
 
 @dataclass
@@ -240,15 +241,15 @@ def _by_sound(reader, typed: str, word: str, book=None, lexicon=None) -> list[Al
     out = []
     floor = 0.0 if unknown else SAME_SCRIPT_SIMILARITY
     for c in sound.candidates(reader, word, exclude=own_exact, cache=lexicon, same_script=floor, keep=keep):
-        if not dictionary_allows(book, word, c.exact) or _rare_namesake(reader, book, word, c.exact):
+        if not dictionary_allows(book, word, c.exact) or _rare_namesake(book, word, c):
             continue
         forms = tuple(c.exact.split())
         out.append(Alternative(Expansion(typed, c.exact, "sound"), _exact_query(forms, SOUND_BOOST * c.similarity),
-                               exact=forms))
+                               exact=forms, attested=c.attested))
     return out
 
 
-def _rare_namesake(reader, book, word: str, candidate: str) -> bool:
+def _rare_namesake(book, word: str, candidate: sound.Candidate) -> bool:
     """Whether a Latin word is too rare to make an ordinary Arabic word a name.
 
     An Arabic word that FreeDict lists (`ordinary`) is translated unless it
@@ -256,10 +257,10 @@ def _rare_namesake(reader, book, word: str, candidate: str) -> bool:
     corpus, for مطار, airport; SFA for صفة) would cost it its translations
     and bring in next to nothing.  Mubarak (8 articles) is kept.
     """
-    if book is None or same_script(word, candidate) or script_of(word) != ARABIC:
+    if book is None or candidate.attested or same_script(word, candidate.exact) or script_of(word) != ARABIC:
         return False
-    latin = candidate.split(" ")[-1]
-    return not sound.attested(reader, latin) and ordinary(book, word, latin) and not translates(book, word, latin)
+    latin = candidate.exact.split(" ")[-1]
+    return ordinary(book, word, latin) and not translates(book, word, latin)
 
 
 def _by_alias(aliases: list[str], typed: str) -> list[Alternative]:
@@ -317,7 +318,7 @@ def expand(reader, query_words: list, *, names: bool = True, translate: bool = T
                 add(offset + i, offset + i + 1, found)
                 # A rare namesake in the other script (Europa, 2 articles, for اوروبا) leaves it a word.
                 if script_of(word) == LATIN or any(not same_script(a.expansion.matched, word)
-                                                   and sound.attested(reader, a.expansion.matched) for a in found):
+                                                   and a.attested for a in found):
                     named.add(offset + i)
     if translating:
         for offset, run in runs:

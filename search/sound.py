@@ -12,6 +12,7 @@ of a sentence (which the index does not count), `Kerry` everywhere, so `كيري
 no Arabic word.
 """
 
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
 from typing import NamedTuple
@@ -30,7 +31,9 @@ NAME_SHARE = 0.6  # of a Latin word's articles that capitalise it, for it to cou
 MAX_CANDIDATES = 500  # lexicon entries of each script weighed for one key; a longer list means the key says little
 MAX_MATCHES = 5  # expansions kept per query word, in each script
 RARER = 20  # a rare other-script match in fewer articles than 1/RARER of the best-attested one is dropped
-ATTESTED = 1 / 5_000  # of its language's articles: a word in fewer is rare
+# Of its language's articles, the least a word must be in (as a possible name) not to be rare:
+# about 5 of the shared corpus's 24,000 English articles, 4 of its 20,000 Arabic ones.
+ATTESTED = 1 / 5_000
 
 
 NEVER, ALWAYS, UNLESS_INITIAL = 0, 1, 2  # when a word may be a name
@@ -100,6 +103,7 @@ def sound_analyzer():
 class Candidate(NamedTuple):
     exact: str  # as the exact field holds it; two words for particle + name
     similarity: float
+    attested: bool = True  # in at least ATTESTED of its language's articles
 
 
 def _decode(term) -> str:
@@ -140,19 +144,26 @@ class Entries(NamedTuple):
     exacts: list
     single: Readings  # the one-word entries, read as they stand
     joined: Readings  # particle + name, read once joined: "abu dhabi's" as "abudhabi's"
+    articles: dict  # exact -> the articles in which it may be a name (its term's document frequency)
 
 
 def entries(reader, key: str) -> Entries:
-    terms = list(reader.expand_prefix(FIELD, key + " "))
-    if len(terms) > MAX_CANDIDATES:
-        terms = _most_found(reader, terms)
-    exacts = [_decode(term).split(" ", 1)[1] for term in terms]
+    articles = {}
+    prefix = (key + " ").encode("utf-8")
+    for leaf, _ in reader.leaf_readers():  # each segment's terms with their counts, read as they are passed
+        for term, info in leaf.iter_prefix(FIELD, prefix):
+            exact = _decode(term)[len(key) + 1:]
+            articles[exact] = articles.get(exact, 0) + info.doc_frequency()
+    exacts = sorted(articles, key=lambda exact: exact.encode("utf-8"))  # lexicon order
+    if len(exacts) > MAX_CANDIDATES:
+        exacts = _most_found(exacts, articles)
     return Entries(exacts, readings([e for e in exacts if " " not in e], exact_forms=True),
-                   readings([e.replace(" ", "") for e in exacts if " " in e]))
+                   readings([e.replace(" ", "") for e in exacts if " " in e]),
+                   {e: articles[e] for e in exacts})
 
 
-def _most_found(reader, terms: list) -> list:
-    """At most MAX_CANDIDATES terms of each script, the ones in most articles, in lexicon order.
+def _most_found(exacts: list, articles: dict) -> list:
+    """At most MAX_CANDIDATES words of each script, the ones in most articles, in lexicon order.
 
     Forty-nine keys of the shared corpus have more (ص ر, "sr", has 2,044).
     The lexicon lists a key's Latin words before its Arabic ones, in
@@ -160,14 +171,13 @@ def _most_found(reader, terms: list) -> list:
     words late in the alphabet: Messi did not meet ميسي.
     """
     by_script: dict[bool, list] = {True: [], False: []}
-    for term in terms:
-        text = _decode(term)
-        by_script[text[text.index(" ") + 1] < "\x80"].append(term)
+    for exact in exacts:
+        by_script[exact[0] < "\x80"].append(exact)
     kept = set()
     for group in by_script.values():
-        group.sort(key=lambda term: -reader.doc_frequency(FIELD, term))  # stable: ties stay in lexicon order
+        group.sort(key=lambda exact: -articles[exact])  # stable: ties stay in lexicon order
         kept.update(group[:MAX_CANDIDATES])
-    return [term for term in terms if term in kept]
+    return [exact for exact in exacts if exact in kept]
 
 
 SHORT_KEY = 3  # consonants; keys this short are shared by many words and list hundreds of entries
@@ -179,19 +189,28 @@ def short_keys() -> list[str]:
     return ["".join(letters) for size in range(MIN_KEY, SHORT_KEY + 1) for letters in product(KEY_LETTERS, repeat=size)]
 
 
-class Cache(NamedTuple):
+@dataclass
+class Cache:
     """What the sound lookups of one index generation keep."""
 
     entries: object  # a search.cache.Lru: key -> Entries
     # Latin word of the field -> its name_share: after `preload`, every one that starts with an
     # ASCII letter; the others as searches meet them (three segments' lookups each, the same words
     # again and again).  Bounded by the field's Latin words.
-    shares: dict
+    shares: dict = field(default_factory=dict)
+    # Word of the exact field, or language -> its articles, as searches meet them: a few dozen a search.
+    articles: dict = field(default_factory=dict)
 
     def share(self, reader, exact: str) -> float | None:
         if exact not in self.shares:
             self.shares[exact] = name_share(reader, exact)
         return self.shares[exact]
+
+    def count(self, reader, field_name: str, term: str) -> int:
+        key = (field_name, term)
+        if key not in self.articles:
+            self.articles[key] = reader.doc_frequency(field_name, term)
+        return self.articles[key]
 
 
 def preload(reader, cache: Cache) -> None:
@@ -239,7 +258,7 @@ def candidates(reader, word: str, exclude: str = "", cache: Cache | None = None,
     applied before the best MAX_MATCHES are chosen, so a word the caller
     would drop takes no place from one it would keep.
     """
-    found = {}
+    found, articles = {}, {}
     for key in sorted(sound_keys(word)):
         under = cache.entries.get(key, lambda: entries(reader, key)) if cache is not None else entries(reader, key)
         single = match_readings(word, under.single, same_script)
@@ -254,18 +273,21 @@ def candidates(reader, word: str, exclude: str = "", cache: Cache | None = None,
                 share = cache.share(reader, exact) if cache is not None else name_share(reader, exact)
                 if share is not None and share < NAME_SHARE:
                     continue
-            found[exact] = score
-    return [Candidate(exact, score) for exact, score in _best(reader, word, found)]
+            found[exact], articles[exact] = score, under.articles[exact]
+    least = {language: ATTESTED * _count(reader, cache, "lang", language) for language in ("ar", "en")}
+    attested = {exact: n >= least["ar" if script_of(exact) == ARABIC else "en"] for exact, n in articles.items()}
+    return [Candidate(exact, score, attested[exact]) for exact, score in _best(word, found, articles, attested)]
 
 
-def _best(reader, word: str, found: dict[str, float]) -> list[tuple[str, float]]:
+def _best(word: str, found: dict[str, float], articles: dict[str, int],
+          attested: dict[str, bool]) -> list[tuple[str, float]]:
     """The closest MAX_MATCHES of each script, closest first.
 
     The other script's words are ranked apart, so that a name's many
     spellings in its own script (باوباما, لاوباما...) leave room for it in the
     other (Obama).  Of those, only the ones within RELATIVE_MARGIN of the
     closest are kept, as the evaluation keeps them.  A rare one (not
-    `attested`) also gives way to one in RARER times as many articles:
+    `attested`) also gives way to one in RARER times as many `articles`:
     موسكو meets Moscow (139 articles of the shared corpus), not Muskie (1),
     while Modi still meets مودي (8), though مدي (range) is in 1,128.
     """
@@ -274,15 +296,10 @@ def _best(reader, word: str, found: dict[str, float]) -> list[tuple[str, float]]
     same = [item for item in ranked if script_of(item[0]) == script][:MAX_MATCHES]
     other = [item for item in ranked if script_of(item[0]) != script]
     other = [item for item in other if item[1] >= other[0][1] - RELATIVE_MARGIN]
-    articles = {exact: reader.doc_frequency("exact", exact.split(" ")[-1]) for exact, _ in other}
-    most = max(articles.values(), default=0)
-    other = [item for item in other if articles[item[0]] * RARER >= most or attested(reader, item[0])]
+    most = max((articles[exact] for exact, _ in other), default=0)
+    other = [item for item in other if attested[item[0]] or articles[item[0]] * RARER >= most]
     return sorted(same + other[:MAX_MATCHES], key=lambda item: (-item[1], item[0]))
 
 
-def attested(reader, exact: str) -> bool:
-    """Whether a word (the last of a particle + name) is in at least ATTESTED of its language's articles:
-    about 5 of the shared corpus's 24,000 English articles, 4 of its 20,000 Arabic ones."""
-    word = exact.split(" ")[-1]
-    language = "ar" if script_of(word) == ARABIC else "en"
-    return reader.doc_frequency("exact", word) >= ATTESTED * reader.doc_frequency("lang", language)
+def _count(reader, cache: Cache | None, field_name: str, term: str) -> int:
+    return cache.count(reader, field_name, term) if cache is not None else reader.doc_frequency(field_name, term)
