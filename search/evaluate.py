@@ -451,7 +451,8 @@ def searcher_report(index_dir: Path, corpus: Corpus, pairs: list[Pair], gaz: gaz
 
     def matched(query: str) -> set[str]:
         """The query's sound expansions across scripts, particle and name written as one word."""
-        return {gazetteer.normalize(e["matched"].replace(" ", "")) for e in engine.search(query, translate=False).expansions
+        found = engine.search(query, translate=False).expansions
+        return {gazetteer.normalize(e["matched"].replace(" ", "")) for e in found
                 if e["via"] == "sound" and script_of(e["matched"]) != script_of(query)}
 
     def in_index(word: str) -> bool:

@@ -28,7 +28,7 @@ FIELD = "sound"
 # Latin particles that Arabic writes as one word with the name: de Gaulle / ديغول.
 PARTICLES = frozenset({"de", "le", "la", "du", "al", "el", "van", "von", "di", "da", "bin", "ibn", "abu"})
 NAME_SHARE = 0.6  # of a Latin word's articles that capitalise it, for it to count as a name
-MAX_CANDIDATES = 500  # lexicon entries of each script weighed for one key; a longer list means the key says little
+MAX_CANDIDATES = 500  # a key's entries weighed, in each script; a longer list means the key says little
 MAX_MATCHES = 5  # expansions kept per query word, in each script
 RARER = 20  # a rare other-script match in fewer articles than 1/RARER of the best-attested one is dropped
 # Of its language's articles, the least a word must be in (as a possible name) not to be rare:
@@ -198,19 +198,17 @@ class Cache:
     # ASCII letter; the others as searches meet them (three segments' lookups each, the same words
     # again and again).  Bounded by the field's Latin words.
     shares: dict = field(default_factory=dict)
-    # Word of the exact field, or language -> its articles, as searches meet them: a few dozen a search.
-    articles: dict = field(default_factory=dict)
+    languages: dict = field(default_factory=dict)  # "ar" and "en" -> their articles
 
     def share(self, reader, exact: str) -> float | None:
         if exact not in self.shares:
             self.shares[exact] = name_share(reader, exact)
         return self.shares[exact]
 
-    def count(self, reader, field_name: str, term: str) -> int:
-        key = (field_name, term)
-        if key not in self.articles:
-            self.articles[key] = reader.doc_frequency(field_name, term)
-        return self.articles[key]
+    def articles(self, reader, language: str) -> int:
+        if language not in self.languages:
+            self.languages[language] = reader.doc_frequency("lang", language)
+        return self.languages[language]
 
 
 def preload(reader, cache: Cache) -> None:
@@ -274,7 +272,8 @@ def candidates(reader, word: str, exclude: str = "", cache: Cache | None = None,
                 if share is not None and share < NAME_SHARE:
                     continue
             found[exact], articles[exact] = score, under.articles[exact]
-    least = {language: ATTESTED * _count(reader, cache, "lang", language) for language in ("ar", "en")}
+    least = {language: ATTESTED * (cache.articles(reader, language) if cache is not None
+                                    else reader.doc_frequency("lang", language)) for language in ("ar", "en")}
     attested = {exact: n >= least["ar" if script_of(exact) == ARABIC else "en"] for exact, n in articles.items()}
     return [Candidate(exact, score, attested[exact]) for exact, score in _best(word, found, articles, attested)]
 
@@ -300,6 +299,3 @@ def _best(word: str, found: dict[str, float], articles: dict[str, int],
     other = [item for item in other if attested[item[0]] or articles[item[0]] * RARER >= most]
     return sorted(same + other[:MAX_MATCHES], key=lambda item: (-item[1], item[0]))
 
-
-def _count(reader, cache: Cache | None, field_name: str, term: str) -> int:
-    return cache.count(reader, field_name, term) if cache is not None else reader.doc_frequency(field_name, term)
