@@ -27,6 +27,7 @@ DICTIONARY_BOOST = 0.3
 SAME_SCRIPT_SIMILARITY = 0.95
 WORD_AS_NAME_SIMILARITY = 0.90  # an ordinary Arabic word meets a Latin name only this close
 BOTH_WORDS_SIMILARITY = 0.95  # and an ordinary Latin word, or a name on two consonants, only this close
+OUTWEIGHED = 50  # an ordinary Arabic word this many times as common as a Latin name is not that name
 
 
 @dataclass(frozen=True)
@@ -239,9 +240,11 @@ def _by_sound(reader, typed: str, word: str, book=None, lexicon=None) -> list[Al
         return not (own and same_script(exact, word) and _stem_of(exact) == own[0])
 
     out = []
+    own_share = 0.0 if unknown else reader.doc_frequency("exact", own_exact) / max(
+        1, sound.language_articles(reader, "ar" if script_of(word) == ARABIC else "en", lexicon))
     floor = 0.0 if unknown else SAME_SCRIPT_SIMILARITY
     for c in sound.candidates(reader, word, exclude=own_exact, cache=lexicon, same_script=floor, keep=keep):
-        if not dictionary_allows(book, word, c.exact) or _rare_namesake(book, word, c):
+        if not dictionary_allows(book, word, c.exact) or _namesake_gives_way(book, word, c, own_share):
             continue
         forms = tuple(c.exact.split())
         out.append(Alternative(Expansion(typed, c.exact, "sound"), _exact_query(forms, SOUND_BOOST * c.similarity),
@@ -249,15 +252,21 @@ def _by_sound(reader, typed: str, word: str, book=None, lexicon=None) -> list[Al
     return out
 
 
-def _rare_namesake(book, word: str, candidate: sound.Candidate) -> bool:
-    """Whether a Latin word is too rare to make an ordinary Arabic word a name.
+def _namesake_gives_way(book, word: str, candidate: sound.Candidate, own_share: float) -> bool:
+    """Whether a Latin name gives way to the ordinary Arabic word that sounds like it.
 
-    An Arabic word that FreeDict lists (`ordinary`) is translated unless it
-    is a name, so a rare Latin namesake (MTOR, one article of the shared
-    corpus, for مطار, airport; SFA for صفة) would cost it its translations
-    and bring in next to nothing.  Mubarak (8 articles) is kept.
+    An Arabic word that FreeDict lists (`ordinary`) and does not translate by
+    the name is translated unless it is a name.  It meets a Latin name only
+    if the name is not rare (`Candidate.attested`: MTOR, in one article of
+    the shared corpus, does not make مطار, airport, a name), and only if the
+    word is no more than OUTWEIGHED times as common among the Arabic articles
+    (`own_share`) as the name among the English ones: مكان (place, 4.2% of
+    the Arabic articles) does not meet McCain (0.03% of the English ones),
+    167 times rarer, while مبارك meets Mubarak, 37 times rarer.
     """
-    if book is None or candidate.attested or same_script(word, candidate.exact) or script_of(word) != ARABIC:
+    if book is None or same_script(word, candidate.exact) or script_of(word) != ARABIC:
+        return False
+    if candidate.attested and candidate.share * OUTWEIGHED >= own_share:
         return False
     latin = candidate.exact.split(" ")[-1]
     return ordinary(book, word, latin) and not translates(book, word, latin)

@@ -104,6 +104,7 @@ class Candidate(NamedTuple):
     exact: str  # as the exact field holds it; two words for particle + name
     similarity: float
     attested: bool = True  # in at least ATTESTED of its language's articles
+    share: float = 1.0  # of its language's articles, that it is in
 
 
 def _decode(term) -> str:
@@ -272,10 +273,16 @@ def candidates(reader, word: str, exclude: str = "", cache: Cache | None = None,
                 if share is not None and share < NAME_SHARE:
                     continue
             found[exact], articles[exact] = score, under.articles[exact]
-    least = {language: ATTESTED * (cache.articles(reader, language) if cache is not None
-                                    else reader.doc_frequency("lang", language)) for language in ("ar", "en")}
-    attested = {exact: n >= least["ar" if script_of(exact) == ARABIC else "en"] for exact, n in articles.items()}
-    return [Candidate(exact, score, attested[exact]) for exact, score in _best(word, found, articles, attested)]
+    share = {exact: n / max(1, language_articles(reader, "ar" if script_of(exact) == ARABIC else "en", cache))
+             for exact, n in articles.items()}
+    attested = {exact: share[exact] >= ATTESTED for exact in articles}
+    return [Candidate(exact, score, attested[exact], share[exact])
+            for exact, score in _best(word, found, articles, attested)]
+
+
+def language_articles(reader, language: str, cache: Cache | None = None) -> int:
+    """The articles of a language ("ar" or "en") in the index."""
+    return cache.articles(reader, language) if cache is not None else reader.doc_frequency("lang", language)
 
 
 def _best(word: str, found: dict[str, float], articles: dict[str, int],

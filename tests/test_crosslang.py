@@ -149,6 +149,19 @@ def test_a_crowded_key_keeps_its_best_attested_words_of_each_script(tmp_path, mo
     assert "ميسي" in found
 
 
+@pytest.mark.parametrize("outweighed, met", [(50, False), (1000, True)])
+def test_an_ordinary_word_far_more_common_than_a_name_is_not_that_name(tmp_path, monkeypatch, outweighed, met):
+    from search import expand
+
+    files = {f"en{i}.txt": f"Weather {i}\nIt rained in the city on day {i}." for i in range(99)}
+    files["mccain.txt"] = "Senate\nThe senator, McCain, spoke to the committee."
+    files.update({f"ar{i}.txt": f"خبر {i}\nاجتمع المسؤولون في مكان قريب من المدينة اليوم." for i in range(5)})
+    index.build(build_corpus(tmp_path / "corpus", files), tmp_path / "index")
+    monkeypatch.setattr(expand, "OUTWEIGHED", outweighed)  # مكان is in every Arabic article, McCain in 1 of 100
+    found = via(Engine(tmp_path / "index").search("مكان", translate=False), "sound")
+    assert ("mccain" in found) == met
+
+
 @pytest.mark.parametrize("share, expected", [(0.0, "mtor"), (0.5, "airport")])
 def test_a_rare_namesake_does_not_cost_an_ordinary_word_its_translation(tmp_path, monkeypatch, share, expected):
     from search import sound
