@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Iterable, NamedTuple
 
 from search import dictionary, gazetteer, sound
@@ -287,7 +288,7 @@ def false_matches(queries: list[str], lexicon: Lexicon, known: set[tuple[str, st
                   query_is_arabic: bool, gazetteer_: gazetteer.Gazetteer) -> dict[str, list[str]]:
     """Query word -> the words it matches that are not its translation.
 
-    A word the gazetteer names gets the gazetteer's aliases and no sound lookup.
+    `lexicon`: a Lexicon, or anything with its `lookup`.  A word the gazetteer names gets the gazetteer's aliases and no sound lookup.
     """
     book = dictionary.load()
     found = {}
@@ -423,12 +424,7 @@ def _false_match_section(corpus: Corpus, pairs: list[Pair], gaz: gazetteer.Gazet
              f"| {_percent(len(wrong_en), len(english_top))} |", ""]
     met = len(wrong_ar) < 0.01 * len(arabic_top) and len(wrong_en) < 0.01 * len(english_top)
     lines += [f"Goal, under 1% on each language: {'met' if met else 'NOT met'}.", ""]
-    for label, wrong in (("Arabic", wrong_ar), ("English", wrong_en)):
-        if wrong:
-            shown = list(wrong.items())[:LISTED]
-            lines += [f"{label} words with a false match (the first {len(shown)}, most frequent first):", ""]
-            lines += [f"- {w} → {', '.join(c[:5])}" for w, c in shown] + [""]
-    return lines
+    return lines + _listed(("Arabic", wrong_ar), ("English", wrong_en))
 
 
 # --- through the searcher ---------------------------------------------------------
@@ -476,21 +472,13 @@ def searcher_report(index_dir: Path, corpus: Corpus, pairs: list[Pair], gaz: gaz
             counts[direction][0] += 1
         else:
             missed.append(f"{direction} {query} → {' / '.join(golds)}")
-    book = dictionary.load()
+    searched = SimpleNamespace(lookup=lambda query: [(m, 1.0) for m in sorted(matched(query))])  # as a Lexicon
+
     known = known_translations(pairs, gaz)
-    wrong = {}
-    for language, top in (("ar", corpus.arabic), ("en", corpus.english)):
-        queries = [w for w, _ in top.most_common(FREQUENT)]
-        if language == "en":
-            queries = [w for w in queries if is_name_candidate(w, corpus)]
-        wrong[language] = {}
-        for query in queries:
-            if gaz.aliases(query):
-                continue
-            pairs_ = [((query, m) if language == "ar" else (m, query), m) for m in matched(query)]
-            bad = sorted(m for (a, e), m in pairs_ if not (_is_known(a, e, known) or in_dictionary(book, a, e)))
-            if bad:
-                wrong[language][query] = bad
+    arabic_top = [w for w, _ in corpus.arabic.most_common(FREQUENT)]
+    english_named = [w for w, _ in corpus.english.most_common(FREQUENT) if is_name_candidate(w, corpus)]
+    wrong = {"ar": false_matches(arabic_top, searched, known, True, gaz),
+             "en": false_matches(english_named, searched, known, False, gaz)}
     found = sum(c[0] for c in counts.values())
     asked = sum(c[1] for c in counts.values())
     lines = ["## Through the searcher", "",
@@ -510,8 +498,14 @@ def searcher_report(index_dir: Path, corpus: Corpus, pairs: list[Pair], gaz: gaz
     lines += ["| language | frequent words | with a false match | rate |", "|---|---:|---:|---:|",
               f"| Arabic | {FREQUENT} | {len(wrong['ar'])} | {_percent(len(wrong['ar']), FREQUENT)} |",
               f"| English | {FREQUENT} | {len(wrong['en'])} | {_percent(len(wrong['en']), FREQUENT)} |", ""]
-    for label, language in (("Arabic", "ar"), ("English", "en")):
-        shown = list(wrong[language].items())[:LISTED]
+    return lines + _listed(("Arabic", wrong["ar"]), ("English", wrong["en"]))
+
+
+def _listed(*wrong_by_language: tuple[str, dict[str, list[str]]]) -> list[str]:
+    """The first LISTED words with a false match of each language, and what they matched."""
+    lines = []
+    for label, wrong in wrong_by_language:
+        shown = list(wrong.items())[:LISTED]
         if shown:
             lines += [f"{label} words with a false match (the first {len(shown)}, most frequent first):", ""]
             lines += [f"- {w} → {', '.join(c[:5])}" for w, c in shown] + [""]

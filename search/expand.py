@@ -231,7 +231,8 @@ def stem_translated(book, word: str, latin: str) -> bool:
 def _by_sound(reader, typed: str, word: str, book=None, lexicon=None) -> list[Alternative]:
     own = word_forms(word)
     own_exact = own[1] if own else ""
-    unknown = not own_exact or not reader.doc_frequency("exact", own_exact)
+    own_articles = reader.doc_frequency("exact", own_exact) if own_exact else 0
+    unknown = not own_articles
     # Another spelling in the same script only stands in for a word the corpus
     # lacks (Gerasimow) or one a letter away (سينا, سيناء), so an ordinary word
     # keeps the ranking it had; and not one with the word's own stem, which
@@ -240,8 +241,8 @@ def _by_sound(reader, typed: str, word: str, book=None, lexicon=None) -> list[Al
         return not (own and same_script(exact, word) and _stem_of(exact) == own[0])
 
     out = []
-    own_share = 0.0 if unknown else reader.doc_frequency("exact", own_exact) / max(
-        1, sound.language_articles(reader, "ar" if script_of(word) == ARABIC else "en", lexicon))
+    own_share = own_articles / max(1, sound.language_articles(reader, "ar" if script_of(word) == ARABIC else "en",
+                                                              lexicon))
     floor = 0.0 if unknown else SAME_SCRIPT_SIMILARITY
     for c in sound.candidates(reader, word, exclude=own_exact, cache=lexicon, same_script=floor, keep=keep):
         if not dictionary_allows(book, word, c.exact) or _namesake_gives_way(book, word, c, own_share):

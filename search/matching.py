@@ -47,10 +47,11 @@ def readings(words, *, exact_forms: bool = False) -> Readings:
             owners += [len(kept)] * len(spelled)
             found += spelled
             kept.append(word)
+    owners = np.array(owners, dtype=np.intp)
     arabic = np.array([script_of(word) == ARABIC for word in kept], dtype=bool)
-    return Readings(kept, np.array(owners, dtype=np.intp), found, np.array([_floor(s.text) for s in found]),
+    return Readings(kept, owners, found, np.array([_floor(s.text) for s in found]),
                     np.array([_total_weight(s.text) for s in found]), np.array([s.penalty for s in found]),
-                    *_coded([s.text for s in found]), arabic[np.array(owners, dtype=np.intp)])
+                    *_coded([s.text for s in found]), arabic[owners])
 
 
 def match_all(query_word: str, candidate_words, *, exact_forms: bool = False) -> dict[str, float]:

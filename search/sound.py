@@ -103,8 +103,12 @@ def sound_analyzer():
 class Candidate(NamedTuple):
     exact: str  # as the exact field holds it; two words for particle + name
     similarity: float
-    attested: bool = True  # in at least ATTESTED of its language's articles
     share: float = 1.0  # of its language's articles, that it is in
+
+    @property
+    def attested(self) -> bool:
+        """In at least ATTESTED of its language's articles."""
+        return self.share >= ATTESTED
 
 
 def _decode(term) -> str:
@@ -273,11 +277,10 @@ def candidates(reader, word: str, exclude: str = "", cache: Cache | None = None,
                 if share is not None and share < NAME_SHARE:
                     continue
             found[exact], articles[exact] = score, under.articles[exact]
-    share = {exact: n / max(1, language_articles(reader, "ar" if script_of(exact) == ARABIC else "en", cache))
-             for exact, n in articles.items()}
-    attested = {exact: share[exact] >= ATTESTED for exact in articles}
-    return [Candidate(exact, score, attested[exact], share[exact])
-            for exact, score in _best(word, found, articles, attested)]
+    totals = {language: max(1, language_articles(reader, language, cache)) for language in ("ar", "en")}
+    ranked = [Candidate(exact, score, articles[exact] / totals["ar" if script_of(exact) == ARABIC else "en"])
+              for exact, score in found.items()]
+    return _best(word, ranked, articles)
 
 
 def language_articles(reader, language: str, cache: Cache | None = None) -> int:
@@ -285,8 +288,7 @@ def language_articles(reader, language: str, cache: Cache | None = None) -> int:
     return cache.articles(reader, language) if cache is not None else reader.doc_frequency("lang", language)
 
 
-def _best(word: str, found: dict[str, float], articles: dict[str, int],
-          attested: dict[str, bool]) -> list[tuple[str, float]]:
+def _best(word: str, found: list[Candidate], articles: dict[str, int]) -> list[Candidate]:
     """The closest MAX_MATCHES of each script, closest first.
 
     The other script's words are ranked apart, so that a name's many
@@ -297,12 +299,12 @@ def _best(word: str, found: dict[str, float], articles: dict[str, int],
     موسكو meets Moscow (139 articles of the shared corpus), not Muskie (1),
     while Modi still meets مودي (8), though مدي (range) is in 1,128.
     """
-    ranked = sorted(found.items(), key=lambda item: (-item[1], item[0]))
+    ranked = sorted(found, key=lambda c: (-c.similarity, c.exact))
     script = script_of(word)
-    same = [item for item in ranked if script_of(item[0]) == script][:MAX_MATCHES]
-    other = [item for item in ranked if script_of(item[0]) != script]
-    other = [item for item in other if item[1] >= other[0][1] - RELATIVE_MARGIN]
-    most = max((articles[exact] for exact, _ in other), default=0)
-    other = [item for item in other if attested[item[0]] or articles[item[0]] * RARER >= most]
-    return sorted(same + other[:MAX_MATCHES], key=lambda item: (-item[1], item[0]))
+    same = [c for c in ranked if script_of(c.exact) == script][:MAX_MATCHES]
+    other = [c for c in ranked if script_of(c.exact) != script]
+    other = [c for c in other if c.similarity >= other[0].similarity - RELATIVE_MARGIN]
+    most = max((articles[c.exact] for c in other), default=0)
+    other = [c for c in other if c.attested or articles[c.exact] * RARER >= most]
+    return sorted(same + other[:MAX_MATCHES], key=lambda c: (-c.similarity, c.exact))
 
