@@ -24,7 +24,7 @@ import numpy as np
 from whoosh import query as wq
 
 from search import index
-from search import dictionary, gazetteer, generations, highlight, sound, spelling
+from search import dictionary, gazetteer, highlight, sound, spelling
 from search.analysis import word_forms, words
 from search.cache import Lru
 from search.english import FUNCTION_WORDS
@@ -133,6 +133,7 @@ class Generation:
             self.in_lang[lang][list(searcher.docs_for_query(wq.Term("lang", lang)))] = True
         self.expansions = Lru(CACHED_EXPANSIONS)  # (words, xlang, translate) -> expand()'s spans
         self.suggestions = Lru(CACHED_SUGGESTIONS)  # exact form -> the corrector's words
+        self.articles = highlight.Articles(self.ranker.size)  # their matches, for snippets
         self.sound = sound.Cache(Lru(CACHED_SOUND_ENTRIES, weight=lambda e: len(e.exacts) + 1), {})
         self._lexicon = None
         self._lexicon_lock = threading.Lock()
@@ -155,8 +156,8 @@ class Engine:
     def warm_up(self) -> None:
         """Load what the first search would otherwise wait for: the dictionary, the gazetteer,
         each language's articles, the longest posting lists, the words did-you-mean weighs,
-        the short sound keys' entries, Latin words' name shares, and the analysed forms of
-        the articles' words for snippets (about 14 s on the shared corpus).
+        the short sound keys' entries, Latin words' name shares, and every article's tokens,
+        analysed for snippets (about 28 s and 1.2 GB on the shared corpus).
         A server calls this before it forks, so its workers share them."""
         dictionary.load()
         gazetteer.default()
@@ -168,7 +169,9 @@ class Engine:
                 shared.ranker.preload(searcher, RANKED)
                 shared.lexicon(searcher)
                 sound.preload(searcher.reader(), shared.sound)
-            highlight.learn(generations.read_words(gen))
+                shared.articles.learn((offset + docnum, stored.get("text", ""))
+                                      for leaf, offset in searcher.leaf_searchers()
+                                      for docnum, stored in leaf.reader().iter_docs())
         except index.IndexError_:
             pass  # the first search reports it
         # What is loaded now stays out of the collector's sight (and, after a fork, shared),
@@ -267,7 +270,8 @@ class Engine:
         results.total = counts[lang] if lang else sum(counts.values())
         results.pages = math.ceil(results.total / limit)
         if results.total and page <= results.pages:  # Whoosh would hand back the last page instead
-            results.hits = [self._hit(searcher, hit, terms, used, scored=sort == "relevance") for hit in found]
+            results.hits = [self._hit(searcher, shared, hit, terms, used, scored=sort == "relevance")
+                            for hit in found]
         results.suggestion = self._suggest(searcher, shared, text)
         results.took_ms = round((time.perf_counter() - started) * 1000, 2)
         return results
@@ -306,11 +310,11 @@ class Engine:
         return [(int(docnum), float(scores[docnum])) for docnum in found[(page - 1) * limit:]], counts
 
     @staticmethod
-    def _hit(searcher, found: tuple[int, float], terms: Terms, used: list, scored: bool) -> Hit:
+    def _hit(searcher, shared: Generation, found: tuple[int, float], terms: Terms, used: list, scored: bool) -> Hit:
         docnum, score = found
         stored = searcher.stored_fields(docnum)
         text = stored.get("text", "")
-        spans = matches(text, terms) if terms else []
+        spans = shared.articles.matches(docnum, text, terms) if terms else []
         stems = {f.stem for f in spans}
         exact = {f.exact for f in spans}
         through = [

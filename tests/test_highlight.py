@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search import highlight
-from search.analysis import forms
+from search.analysis import find_words, forms
 from search.highlight import Terms, matches, snippet
 
 
@@ -74,3 +74,33 @@ def test_tokens_met_in_earlier_articles_match_as_new_ones_do(monkeypatch):
     cleared = [matches(t, terms) for t in texts]
     assert first == again == cleared == [every_word(t) for t in texts]
     assert all(first)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PIECES), max_size=25).map("".join), min_size=2, max_size=4), st.data())
+def test_an_article_whose_tokens_are_filed_matches_as_one_read_word_by_word(texts, data):
+    words = [f for text in texts for f in forms(text)]
+    stems = data.draw(st.sets(st.sampled_from([f.stem for f in words] or ["none"])))
+    exact = data.draw(st.sets(st.sampled_from([f.exact for f in words] or ["none"])))
+    terms = Terms(stems=stems, exact=exact)
+    expected = [[f for f in forms(text) if f.stem in stems or f.exact in exact] for text in texts]
+    articles = highlight.Articles(len(texts))
+    articles.learn(enumerate(texts[:-1]))  # the last one is read when it is first shown
+    assert [articles.matches(i, text, terms) for i, text in enumerate(texts)] == expected
+    assert [articles.matches(i, text, terms) for i, text in enumerate(texts)] == expected
+
+
+def test_a_filed_article_is_not_read_word_by_word_until_the_filing_starts_again(monkeypatch):
+    texts = ["Putin met Hollande in anti-Putin talks.", "قال بُوتِين إن المحادثات مستمرة"]
+    terms = Terms(stems={"talk", "محادث"}, exact={"putin", "بوتين", "hollande"})
+    articles = highlight.Articles(3)
+    articles.learn(enumerate(texts))
+    read = []
+    monkeypatch.setattr(highlight, "find_words", lambda text: read.append(text) or find_words(text))
+    found = [articles.matches(i, text, terms) for i, text in enumerate(texts)]
+    assert read == [] and [len(f) for f in found] == [4, 2]
+    assert [texts[0][f.start:f.end] for f in found[0]] == ["Putin", "Hollande", "Putin", "talks"]
+    monkeypatch.setattr(highlight._Seen, "LIMIT", 0)
+    articles.matches(2, "Another article", terms)  # past the limit: the filing starts again
+    assert [articles.matches(i, text, terms) for i, text in enumerate(texts)] == found
+    assert read == ["Another article", *texts]

@@ -194,6 +194,7 @@ def test_warm_up_loads_the_generation_and_puts_it_out_of_the_collectors_sight(in
 
 def test_warm_up_analyses_the_articles_words_before_any_query_and_snippets_stay_the_same(monkeypatch, tmp_path):
     from search import highlight
+    from search.analysis import find_words
 
     corpus = build_corpus(tmp_path / "corpus", {
         "a.txt": "Talks\nQuxlington said Putin's envoy met Hollande.",
@@ -212,8 +213,11 @@ def test_warm_up_analyses_the_articles_words_before_any_query_and_snippets_stay_
     seen = highlight._SEEN
     assert {"Quxlington", "Putin's", "بُوتِين", "بالمحادثات"} <= seen.tokens
     assert seen.by_exact["quxlington"] == "Quxlington" and seen.by_exact["بوتين"] == "بُوتِين"
+    read = []  # articles read word by word: none, as every article's tokens are filed
+    monkeypatch.setattr(highlight, "find_words", lambda text: read.append(text) or find_words(text))
     assert [(h.id, h.snippet) for q in ("Putin", "Quxlington", "محادثات") for h in engine.search(q).hits] == before
     assert any("<mark>بُوتِين</mark>" in h.snippet for h in engine.search("Putin").hits)
+    assert read == []
 
 
 def test_did_you_mean_is_the_same_over_one_segment_or_several(monkeypatch, tmp_path):
