@@ -2,8 +2,7 @@
 
     var/index/CURRENT        "g-20261121T054512.123456-4242"
     var/index/LOCK           who is building now (search/lock.py)
-    var/index/g-20261121T054512.123456-4242/   a complete Whoosh index and its meta.json,
-        and words-*.txt: the words of its articles, which a searcher analyses at start-up (see `read_words`)
+    var/index/g-20261121T054512.123456-4242/   a complete Whoosh index and its meta.json
 
 All of it is about surviving a crash.  A generation is flushed to disk
 (fsync, files and folder) before CURRENT may name it; CURRENT is replaced by
@@ -61,31 +60,6 @@ def link_files(source: Path, target: Path) -> None:
             os.link(item, target / item.name)
         except OSError:  # a file system without hard links
             shutil.copy2(item, target / item.name)
-
-
-WORDS = "words-{}.txt"  # one word per line, as the build's tokeniser found them
-
-
-def write_words(gen: Path, part: str, words: set[str]) -> None:
-    """Keep the words a build worker met; `part` tells the workers' files apart."""
-    (gen / WORDS.format(part)).write_text("\n".join(sorted(words)), encoding="utf-8")
-
-
-def read_words(gen: Path) -> set[str]:
-    """Every word of the generation's articles that its full build met, so that a
-    searcher can analyse them before the first query rather than during it.
-
-    Only a cache's seed: articles added since by an update are not in it, and a
-    missing or unreadable file gives fewer words, never an error.
-    """
-    found: set[str] = set()
-    for path in sorted(gen.glob(WORDS.format("*"))):
-        try:
-            found.update(path.read_text(encoding="utf-8", errors="replace").split("\n"))
-        except OSError:
-            continue
-    found.discard("")
-    return found
 
 
 def write_durably(path: Path, text: str) -> None:

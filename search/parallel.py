@@ -10,8 +10,7 @@ worker held a private copy of its half of the corpus.  Each one labels its docum
 analyses them (search.terms) and writes its own segments into the new
 generation (search.segment), a new one whenever it holds SEGMENT_CHARS of
 text, so memory does not grow with the corpus; it sends back only the
-segments' descriptions, the languages, and how far it has got.  It also
-lists the distinct words it met (generations.write_words), for searchers.  The runs follow one another in
+segments' descriptions, the languages, and how far it has got.  The runs follow one another in
 corpus order, so the segments keep the documents in the order one writer
 would.  Whoosh's own MpWriter pickles every document to its workers and
 was slower than one process for us.
@@ -34,7 +33,7 @@ from typing import Callable
 
 from whoosh.filedb.filestore import FileStorage
 
-from search import generations, langid, terms
+from search import langid, terms
 from search.documents import Document
 from search.segment import SegmentBuilder
 
@@ -192,7 +191,6 @@ def _work(pipe, gen: Path, schema, docs: Articles, part: range, fields: Callable
     # kept walking a heap that is not garbage: a sixth of a worker's time.
     # Nothing a worker makes needs it; its memory is the same without.
     gc.disable()
-    terms.take_words()  # none of the parent's
     try:
         storage = FileStorage(str(gen))
         builder, held, segments, langs = SegmentBuilder(storage, INDEX_NAME, schema), 0, [], []
@@ -206,7 +204,6 @@ def _work(pipe, gen: Path, schema, docs: Articles, part: range, fields: Callable
                 segments.append(builder.finish())  # its postings leave memory for the disk
                 builder, held = SegmentBuilder(storage, INDEX_NAME, schema), 0
                 terms.forget_words()  # and so do the words analysed so far, which grow with the corpus too
-                generations.write_words(gen, f"{part.start}-{len(segments)}", terms.take_words())
             if n % REPORT_EVERY == 0:
                 pipe.send(("progress", n))
             if n % TRIM_EVERY == 0:
@@ -214,7 +211,6 @@ def _work(pipe, gen: Path, schema, docs: Articles, part: range, fields: Callable
         pipe.send(("progress", len(part)))
         terms.forget_words()
         segments.append(builder.finish())
-        generations.write_words(gen, f"{part.start}-{len(segments)}", terms.take_words())
         pipe.send(("done", segments, langs))
     except BaseException as error:
         try:

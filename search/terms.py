@@ -42,21 +42,9 @@ class WordInfo(NamedTuple):
     particle: str | None  # the lower-case particle it is (de, al, bin...), or None
 
 
-_met: set[str] = set()  # the words word_info has analysed since take_words()
-
-
-def take_words() -> set[str]:
-    """The distinct words analysed since the last call, for the generation's word list
-    (generations.write_words), which spares a searcher analysing them during a query."""
-    global _met
-    met, _met = _met, set()
-    return met
-
-
 @lru_cache(maxsize=1_000_000)
 def word_info(word: str) -> WordInfo:
     """Everything indexing needs of one word.  Memoised: news repeats its words."""
-    _met.add(word)
     name = name_rule(word)
     lower = word.lower()
     return WordInfo(word_forms(word), name, name_terms(word) if name != NEVER else (),

@@ -8,8 +8,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.filedb import compound
 
-from search import documents, generations, index, parallel
-from search.analysis import find_words
+from search import index, parallel
 from search.documents import Document
 from tests.conftest import build_corpus
 from tests.synthetic import write_corpus
@@ -110,24 +109,7 @@ def test_a_worker_that_dies_is_an_error(monkeypatch, corpus, tmp_path):
 def test_the_workers_leave_nothing_behind_in_the_generation(monkeypatch, corpus, tmp_path):
     build_with(monkeypatch, corpus, tmp_path / "index", 2)
     names = sorted(p.suffix or p.name for p in index.generation_dir(tmp_path / "index").iterdir())
-    assert names == [".json", ".seg", ".seg", ".toc", ".txt", ".txt"]  # the .txt: each worker's words
-
-
-@pytest.mark.parametrize("segment_chars", [parallel.SEGMENT_CHARS, 2_000], ids=["a segment each", "many segments"])
-def test_the_workers_list_every_word_of_the_corpus_as_the_snippets_tokenise_it(monkeypatch, corpus, tmp_path,
-                                                                                segment_chars):
-    monkeypatch.setattr(parallel, "SEGMENT_CHARS", segment_chars)  # a list per segment: what it holds is let go
-    build_with(monkeypatch, corpus, tmp_path / "index", 2)
-    lists = list(index.generation_dir(tmp_path / "index").glob("words-*.txt"))
-    assert len(lists) == segments(tmp_path / "index") and (len(lists) > 2) == (segment_chars == 2_000)
-    every = set()
-    for result in documents.load_corpus(corpus):
-        for doc in result.documents:
-            every.update(find_words(doc.title), find_words(doc.text))
-    listed = generations.read_words(index.generation_dir(tmp_path / "index"))
-    unhyphenated = {w for w in every if "-" not in w}  # the build splits anti-Putin; snippets analyse it whole
-    assert {"Putin", "Damascus", "Merkel", "Ankara"} <= listed
-    assert unhyphenated <= listed and len(listed) >= len(unhyphenated) > 100
+    assert names == [".json", ".seg", ".seg", ".toc"]
 
 
 def test_articles_give_back_each_document_whole():
