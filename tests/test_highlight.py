@@ -100,6 +100,11 @@ def test_a_filed_article_is_not_read_word_by_word_until_the_filing_starts_again(
     found = [articles.matches(i, text, terms) for i, text in enumerate(texts)]
     assert read == [] and [len(f) for f in found] == [4, 2]
     assert [texts[0][f.start:f.end] for f in found[0]] == ["Putin", "Hollande", "Putin", "talks"]
+    monkeypatch.setattr(highlight, "DIRECT_TOKENS", 2)  # a query with more tokens reads the articles
+    assert [articles.matches(i, text, terms) for i, text in enumerate(texts)] == found
+    assert read == texts
+    read.clear()
+    monkeypatch.setattr(highlight, "DIRECT_TOKENS", 150)
     monkeypatch.setattr(highlight._Seen, "LIMIT", 0)
     articles.matches(2, "Another article", terms)  # past the limit: the filing starts again
     assert [articles.matches(i, text, terms) for i, text in enumerate(texts)] == found
