@@ -67,6 +67,20 @@ def _stem_query(stems: tuple, boost: float) -> wq.Query:
     return wq.Or([wq.Phrase("text", list(stems)), wq.Phrase("title", list(stems))], boost=boost)
 
 
+def alias_phrases(gazetteer_: gazetteer.Gazetteer) -> list[wq.Phrase]:
+    """The phrases that searches for the gazetteer's names of several words look up
+    (United States, U.S.): as aliases (exact forms), and as typed (stems, in title and text)."""
+    found = []
+    for name in {name for entry in gazetteer_.entries for name in entry.names}:
+        forms = [word_forms(w) for w, _, _ in words(name)]
+        forms = [f for f in forms if f is not None]
+        if len(forms) > 1:
+            stems = [stem for stem, _ in forms]
+            found += [wq.Phrase("exact", [exact for _, exact in forms]),
+                      wq.Phrase("title", stems), wq.Phrase("text", stems)]
+    return found
+
+
 def _exact_forms(text: str) -> tuple:
     forms = (word_forms(w) for w, _, _ in words(text))
     return tuple(f[1] for f in forms if f is not None)

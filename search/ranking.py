@@ -111,6 +111,16 @@ class Ranker:
             held += ids.nbytes + scores.nbytes
         return held
 
+    def preload_phrases(self, searcher, phrases: list[wq.Phrase]) -> None:
+        """Find the documents of each phrase now, as a search would.
+
+        For the gazetteer's names (`expand.alias_phrases`): the commonest
+        cost a search tens of milliseconds (U.S., in 4,415 articles of the
+        shared corpus, 44 ms).
+        """
+        for phrase in phrases:
+            self.evaluate(searcher, phrase)
+
     def _read(self, searcher, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         schema_field = searcher.schema[field]
         try:

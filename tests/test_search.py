@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from search import index
+from search import gazetteer, index
 from search.query import QueryError
 from search.searcher import Engine
 from tests.conftest import build_corpus
@@ -218,6 +218,30 @@ def test_warm_up_analyses_the_articles_words_before_any_query_and_snippets_stay_
     assert [(h.id, h.snippet) for q in ("Putin", "Quxlington", "محادثات") for h in engine.search(q).hits] == before
     assert any("<mark>بُوتِين</mark>" in h.snippet for h in engine.search("Putin").hits)
     assert read == []
+
+
+def test_warm_up_finds_the_gazetteers_phrases_before_any_query(monkeypatch, index_dir):
+    from search import ranking
+    from search.expand import alias_phrases
+
+    phrases = alias_phrases(gazetteer.default())
+    assert {("exact", ("u", "s")), ("text", ("unit", "state")), ("title", ("unit", "state"))} <= {
+        (p.fieldname, tuple(p.words)) for p in phrases}
+    engine = Engine(index_dir)
+    thresholds = gc.get_threshold()
+    try:
+        engine.warm_up()
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+    found, phrase = [], ranking.Ranker._phrase
+    monkeypatch.setattr(ranking.Ranker, "_phrase",
+                        lambda self, searcher, query: found.append((query.fieldname, tuple(query.words)))
+                        or phrase(self, searcher, query))
+    for name in ("Charles de Gaulle", "Le Drian", "شارل ديغول", '"Islamic State"', "United States"):
+        assert engine.search(name).total, name
+    looked_up = {(p.fieldname, tuple(p.words)) for p in phrases}
+    assert found and not looked_up & set(found)  # de Gaulle, after Charles, is not an alias of its own
 
 
 def test_did_you_mean_is_the_same_over_one_segment_or_several(monkeypatch, tmp_path):
