@@ -67,17 +67,15 @@ def _stem_query(stems: tuple, boost: float) -> wq.Query:
     return wq.Or([wq.Phrase("text", list(stems)), wq.Phrase("title", list(stems))], boost=boost)
 
 
-def alias_phrases(gazetteer_: gazetteer.Gazetteer) -> list[wq.Phrase]:
+def alias_phrases(gazetteer_: gazetteer.Gazetteer) -> list[wq.Query]:
     """The phrases that searches for the gazetteer's names of several words look up
     (United States, U.S.): as aliases (exact forms), and as typed (stems, in title and text)."""
     found = []
     for name in {name for entry in gazetteer_.entries for name in entry.names}:
-        forms = [word_forms(w) for w, _, _ in words(name)]
-        forms = [f for f in forms if f is not None]
+        forms = [f for f in (word_forms(w) for w, _, _ in words(name)) if f is not None]
         if len(forms) > 1:
-            stems = [stem for stem, _ in forms]
-            found += [wq.Phrase("exact", [exact for _, exact in forms]),
-                      wq.Phrase("title", stems), wq.Phrase("text", stems)]
+            found += [_exact_query(tuple(exact for _, exact in forms), ALIAS_BOOST),
+                      _stem_query(tuple(stem for stem, _ in forms), 1.0)]
     return found
 
 

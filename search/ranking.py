@@ -111,8 +111,8 @@ class Ranker:
             held += ids.nbytes + scores.nbytes
         return held
 
-    def preload_phrases(self, searcher, phrases: list[wq.Phrase]) -> None:
-        """Find the documents of each phrase now, as a search would.
+    def preload_phrases(self, searcher, phrases: list[wq.Query]) -> None:
+        """Find the documents of each phrase (or Or of phrases) now, as a search would.
 
         For the gazetteer's names (`expand.alias_phrases`): the commonest
         cost a search tens of milliseconds (U.S., in 4,415 articles of the
