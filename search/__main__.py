@@ -120,7 +120,7 @@ def cmd_eval(args) -> int:
 def cmd_serve(args) -> int:
     from web.serve import serve
 
-    serve(args.host, args.port, workers=args.workers, index_dir=args.index)
+    serve(args.host, args.port, workers=args.workers, index_dir=args.index, access_log=args.access_log)
     return 0
 
 
@@ -155,6 +155,8 @@ def main(argv=None) -> int:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=5000)
     p.add_argument("--workers", type=int, default=2, help="server processes (one per core)")
+    p.add_argument("--access-log", action="store_true",
+                   help="log each request's method, path (not the query), status and time")
     p.add_argument("--index", type=Path, default=config.index_dir(), help="index folder")
     p.set_defaults(run=cmd_serve)
 
