@@ -275,9 +275,17 @@ def exact_spellings(exact: str) -> tuple[Spelling, ...]:
 
 # --- keys ---------------------------------------------------------------------
 
+# Each letter of the sound alphabet (ASCII) made its key class, or dropped (vowels, weak endings):
+# the one key of a spelling without an ambiguous letter, made by str.translate, not letter by letter.
+_KEY_TABLE = {c: _KEY_CLASS.get(chr(c)) for c in range(128)}
+
+
 @lru_cache(maxsize=500_000)
 def _keys_of(text: str) -> frozenset[str]:
     """Consonant skeletons of one spelling; an ambiguous letter gives one key per reading."""
+    if text.isascii() and not any(ch in text for ch in _AMBIGUOUS):
+        key = (text[:-1] if text.endswith("h") else text).translate(_KEY_TABLE)
+        return frozenset((key,)) if len(key) >= MIN_KEY else frozenset()
     keys = [""]
     for i, ch in enumerate(text):
         classes = _AMBIGUOUS.get(ch) or _KEY_CLASS.get(ch, "")

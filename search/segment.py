@@ -61,7 +61,8 @@ class SegmentBuilder:
         self.segment = self.codec.new_segment(storage, indexname)
         self.perdoc = self.codec.per_document_writer(storage, self.segment)
         self.docnum = 0
-        # field -> term -> [docnum, frequency, encoded value, docnum, ...]
+        # field -> term -> [docnum, frequency, encoded value, docnum, ...], or [docnum, ...] for a
+        # field of formats.Existence (the sound field), whose postings are the same but for docnum
         self.postings = {name: {} for name in schema.names() if schema[name].indexed}
         self.lengths = {name: array("B") for name in schema.names() if schema[name].scorable}
         # positional field -> a lone position -> its value
@@ -122,9 +123,9 @@ class SegmentBuilder:
         for term in found:
             entry = postings.get(term)
             if entry is None:
-                postings[term] = [docnum, 1, b""]
+                postings[term] = [docnum]
             else:
-                entry += (docnum, 1, b"")
+                entry.append(docnum)
 
     def finish(self):
         """Write the postings and close the segment's files; returns the Whoosh segment."""
@@ -151,20 +152,24 @@ class SegmentBuilder:
         boost = field.format.field_boost
         fixed = field.format.fixed_value_size()
         whoosh_made = name not in Terms.__dataclass_fields__
+        existence = isinstance(field.format, formats.Existence) and not whoosh_made
         offset = postfile.tell()
         chunks, held, entries = [], 0, []
         for term in sorted(postings):
             flat = postings[term]
             tbytes = term if whoosh_made else term.encode("utf-8")
-            if len(flat) == 3:  # most terms: a word that one document has
-                doc, freq, value = flat
-                length = rounded[doc] if rounded is not None else None
-                data, info = _one_posting(doc, freq if whoosh_made else freq * boost, value, length, fixed, offset)
+            if existence:  # docnums only: each weighs the field's boost, and has no value
+                ids, weights, values = flat, [boost] * len(flat), [b""] * len(flat)
             else:
-                ids = flat[0::3]
+                ids, values = flat[0::3], flat[2::3]
                 weights = flat[1::3] if whoosh_made else [freq * boost for freq in flat[1::3]]
+            if len(ids) == 1:  # most terms: a word that one document has
+                doc = ids[0]
+                length = rounded[doc] if rounded is not None else None
+                data, info = _one_posting(doc, weights[0], values[0], length, fixed, offset)
+            else:
                 lens = list(map(rounded.__getitem__, ids)) if rounded is not None else None
-                data, info = _postings(ids, weights, flat[2::3], lens, fixed, offset)
+                data, info = _postings(ids, weights, values, lens, fixed, offset)
             chunks.append(data)
             held += len(data)
             offset += len(data)
