@@ -30,7 +30,7 @@ def serve(host: str, port: int, *, workers: int = 2, index_dir=None, access_log:
         # GIL, and each would keep a searcher of its own.  Kept while idle, so that a quiet
         # spell does not cost the next search a new searcher.
         blocking_threads=1, blocking_threads_idle_timeout=600,
-        # Off unless asked for: writing a line per request cost 2-3% of the requests/s.  It gives
+        # Off unless asked for: a line per request took 2% of a worker's time (py-spy samples).  It gives
         # method, path, status and time, not the query: what readers search for stays out of the logs.
         log_access=access_log,
         # HTTP/1.1 only (browsers speak HTTP/2 over TLS alone, and this serves plain HTTP), on one
