@@ -34,12 +34,12 @@ def free_port() -> int:
 
 
 class Server:
-    """`python -m search serve --port P --index DIR`: Granian with the default workers."""
+    """`python -m search serve --port P --index DIR [options]`: Granian with the default workers."""
 
-    def __init__(self, index_dir: Path, log: Path, workers: int | None = None):
+    def __init__(self, index_dir: Path, log: Path, workers: int | None = None, options: tuple[str, ...] = ()):
         self.port = free_port()
         command = [sys.executable, "-m", "search", "serve", "--host", "127.0.0.1",
-                   "--port", str(self.port), "--index", str(index_dir)]
+                   "--port", str(self.port), "--index", str(index_dir), *options]
         if workers:
             command += ["--workers", str(workers)]
         self._log = open(log, "ab")

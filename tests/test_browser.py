@@ -9,7 +9,6 @@ docs/screenshots/ are rewritten too.
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
+from bench.load import free_port
 from search import index
 from tests.conftest import CORPUS, ROOT, build_corpus
 from tests.test_web import news_files
@@ -46,12 +46,6 @@ def site_index(tmp_path_factory):
     return root / "index"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _wait_until_up(base: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 60  # a guard against hanging, not a timing check
     while time.monotonic() < deadline:
@@ -69,7 +63,7 @@ def _wait_until_up(base: str, process: subprocess.Popen, log: Path) -> None:
 @pytest.fixture(scope="module")
 def server(site_index, tmp_path_factory):
     """`python -m search serve` on a free port, as `make run` starts it."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(

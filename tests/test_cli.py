@@ -5,12 +5,10 @@ import re
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 
 import pytest
 
+from bench import load
 from tests.conftest import CORPUS, ROOT
 
 
@@ -95,28 +93,16 @@ def test_serve_on_a_taken_port_says_so_in_one_line(index_dir):
     assert out.stderr.strip() == f"python -m search: cannot serve on 127.0.0.1:{port}: Address already in use"
 
 
-@pytest.mark.parametrize("flags, logged", [([], False), (["--access-log"], True)])
-def test_serve_logs_requests_only_when_asked_and_never_the_query(index_dir, tmp_path, flags, logged):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+@pytest.mark.parametrize("options, logged", [((), False), (("--access-log",), True)])
+def test_serve_logs_requests_only_when_asked_and_never_the_query(index_dir, tmp_path, options, logged):
     log_path = tmp_path / "server.log"
-    with open(log_path, "w") as log:
-        server = subprocess.Popen([sys.executable, "-m", "search", "serve", "--host", "127.0.0.1", "--port", str(port),
-                                   "--workers", "1", "--index", str(index_dir), *flags],
-                                  cwd=ROOT, stdout=log, stderr=log)
+    server = load.Server(index_dir, log_path, workers=1, options=options)
     try:
-        while True:  # until it answers; the test's own timeout bounds this
-            assert server.poll() is None, log_path.read_text()
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=Gerasimov", timeout=30) as answer:
-                    assert json.load(answer)["total"] >= 1
-                break
-            except urllib.error.URLError:
-                time.sleep(0.1)
+        server.wait_ready()
+        status, body = load.get(server.port, "/api/search?q=Gerasimov")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        server.stop()
+    assert status == 200 and json.loads(body)["total"] >= 1
     text = log_path.read_text()
     assert ('"GET /api/search HTTP/1.1" 200' in text) is logged, text
     assert "Gerasimov" not in text

@@ -8,7 +8,6 @@ import http.client
 import json
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.load import free_port
 from search import index
 from search.searcher import Engine
 from tests.conftest import CORPUS, ROOT, build_corpus
@@ -222,12 +222,6 @@ def test_one_build_at_a_time_and_a_killed_builds_lock_is_cleared(tmp_path):
 
 
 # --- a live server through a rebuild -----------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def get(port: int, query: str) -> dict:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
