@@ -26,4 +26,4 @@ class OrjsonProvider(DefaultJSONProvider):
         try:
             return orjson.dumps(obj, default=self.default, option=_OPTIONS)
         except orjson.JSONEncodeError:
-            return super().dumps(obj, ensure_ascii=False, sort_keys=False).encode()
+            return super().dumps(obj, ensure_ascii=False, sort_keys=False, separators=(",", ":")).encode()
