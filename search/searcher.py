@@ -163,7 +163,8 @@ class Engine:
         each language's articles, the longest posting lists and the gazetteer's phrases, the
         words did-you-mean weighs, the short sound keys' entries, Latin words' name shares, and
         every article's tokens, analysed for snippets (about 29 s and 1.2 GB on the shared corpus).
-        Each server worker calls this before it takes a request (web/serve.py says why not before the fork)."""
+        Each server worker calls this before it takes a request (web/serve.py says why not
+        before the fork)."""
         dictionary.load()
         gazetteer.default()
         gen = index.generation_dir(self.index_dir)
@@ -180,8 +181,9 @@ class Engine:
                                       for docnum, stored in leaf.reader().iter_docs())
         except index.IndexError_:
             pass  # the first search reports it
-        # What is loaded now stays out of the collector's sight, and full collections become rare.  The caches hold hundreds of thousands of small
-        # objects, and a full collection over them stopped a search for up to 320 ms.
+        # What is loaded now stays out of the collector's sight, and full collections become rare.
+        # The caches hold hundreds of thousands of small objects, and a full collection over
+        # them stopped a search for up to 320 ms.
         gc.freeze()
         gc.set_threshold(50_000, 20, 100)
 
