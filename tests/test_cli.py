@@ -10,6 +10,7 @@ import pytest
 
 from bench import load
 from tests.conftest import CORPUS, ROOT
+from web.serve import WARM
 
 
 def run(*args, input=None):
@@ -107,6 +108,7 @@ def test_serve_logs_requests_only_when_asked_and_never_the_query(index_dir, tmp_
     assert ('"GET /api/search HTTP/1.1" 200' in text) is logged, text
     assert "Gerasimov" not in text
     assert "Traceback" not in text
+    assert text.count(WARM) == 1  # the one worker said it was warm (Server.wait_ready waits for it)
 
 
 def test_update_reindexes_only_what_changed(tmp_path):

@@ -10,12 +10,17 @@ served 267-271.  Granian, same workers and queries: 7.7 ms and 251.
 """
 
 import multiprocessing
+import os
 import socket
+import sys
+import time
 
 from granian import Granian
 from granian.constants import HTTPModes, Interfaces, RuntimeModes
 
 from web import create_app
+
+WARM = "warmed up in"  # what each worker says once it takes connections (bench.load.Server waits for it)
 
 
 def serve(host: str, port: int, *, workers: int = 2, index_dir=None, access_log: bool = False) -> None:
@@ -53,9 +58,11 @@ def _warmed(app):
     on its own.  The two warm up side by side, one per core, in about the
     time one took; each holds its own copy (about 1.2 GB on the shared
     corpus), which the shared pages grew towards anyway as they were copied.
-    A worker takes no connection until it is warm.
+    A worker takes no connection until it is warm, and says when it is.
     """
+    started = time.monotonic()
     app.extensions["engine"].warm_up()
+    print(f"worker {os.getpid()} {WARM} {time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)
     return app
 
 
