@@ -16,6 +16,8 @@ _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 class OrjsonProvider(DefaultJSONProvider):
     def dumps(self, obj, **kwargs) -> str:
+        if kwargs:  # json.dumps's own options (indent=...), which orjson does not take
+            return super().dumps(obj, **kwargs)
         return self._bytes(obj).decode()
 
     def response(self, *args, **kwargs):
