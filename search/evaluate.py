@@ -22,7 +22,7 @@ from typing import Iterable, NamedTuple
 
 from search import dictionary, gazetteer, sound
 from search.analysis import words
-from search.expand import dictionary_allows, translates
+from search.expand import dictionary_allows, ordinary, translates
 from search.names import (LONG_KEY_THRESHOLD, RELATIVE_MARGIN, THRESHOLDS, best_matches,
                           clitic_readings, sound_keys)
 from search.script import ARABIC, LATIN, script_of
@@ -284,6 +284,21 @@ def in_dictionary(book, arabic_word: str, english_word: str) -> bool:
                for m in book.meanings(english_word) if script_of(m) == ARABIC and " " not in m)
 
 
+def dictionary_names(arabic_words: Iterable[str], pairs: list[Pair], book) -> list[tuple[str, str]]:
+    """(word, English name) for each Arabic word that a sound pair uses as a name and that
+    FreeDict also lists as an ordinary word (`expand.ordinary`), not as that name
+    (`expand.translates`): خالد is Khalid and "eternal"; لندن is London in FreeDict too."""
+    if book is None:
+        return []
+    named: dict[str, str] = {}
+    for pair in pairs:
+        if pair.kind == "sound":
+            for word in _name_words(pair.arabic):
+                named.setdefault(gazetteer.normalize(word), pair.english)
+    return [(w, named[w]) for w in arabic_words
+            if w in named and ordinary(book, w, named[w]) and not translates(book, w, named[w])]
+
+
 def false_matches(queries: list[str], lexicon: Lexicon, known: set[tuple[str, str]],
                   query_is_arabic: bool, gazetteer_: gazetteer.Gazetteer) -> dict[str, list[str]]:
     """Query word -> the words it matches that are not its translation.
@@ -424,7 +439,22 @@ def _false_match_section(corpus: Corpus, pairs: list[Pair], gaz: gazetteer.Gazet
              f"| {_percent(len(wrong_en), len(english_top))} |", ""]
     met = len(wrong_ar) < 0.01 * len(arabic_top) and len(wrong_en) < 0.01 * len(english_top)
     lines += [f"Goal, under 1% on each language: {'met' if met else 'NOT met'}.", ""]
+    lines += _conflict(arabic_top, wrong_ar, pairs)
     return lines + _listed(("Arabic", wrong_ar), ("English", wrong_en))
+
+
+def _conflict(arabic_top: list[str], wrong_ar: dict[str, list[str]], pairs: list[Pair]) -> list[str]:
+    """How many frequent Arabic words are both a dictionary word and a name: the two goals' overlap."""
+    book = dictionary.load()
+    if book is None:
+        return []
+    both = dictionary_names(arabic_top, pairs, book)
+    wrong_ordinary = [w for w, found in wrong_ar.items() if ordinary(book, w, found[0])]
+    shown = ", ".join(f"{w} {english}" for w, english in both[:8])
+    return [f"Where the two goals meet: {len(both)} of these {len(arabic_top):,} Arabic words are names of "
+            f"sound pairs that FreeDict lists as ordinary words, not as the name ({shown}), and {len(wrong_ordinary)} "
+            f"of the {len(wrong_ar)} Arabic words with a false match are FreeDict words too. A rule that "
+            "keeps such words from meeting Latin names by sound takes the first with the second.", ""]
 
 
 # --- through the searcher ---------------------------------------------------------

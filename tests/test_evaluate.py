@@ -5,9 +5,9 @@ from collections import Counter
 
 import pytest
 
-from search import gazetteer, index
-from search.evaluate import (Lexicon, _is_known, is_name_candidate, known_translations, load_pairs,
-                             names_report, read_corpora, recall_results, searcher_report, sound_rank)
+from search import dictionary, gazetteer, index
+from search.evaluate import (Lexicon, Pair, _is_known, dictionary_names, is_name_candidate, known_translations,
+                             load_pairs, names_report, read_corpora, recall_results, searcher_report, sound_rank)
 from search.analysis import words
 
 PAIRS = load_pairs()
@@ -96,6 +96,17 @@ def corpora(tmp_path):
         {"id": "e3", "title": "", "text": "Nobody read this line."},
     ])
     return tmp_path
+
+
+def test_dictionary_names_are_pair_names_that_freedict_lists_as_words():
+    book = dictionary.load()
+    assert book is not None, "install FreeDict (make sysdeps)"
+    pairs = [Pair("sound", "person", "Khalid", "خالد", "test", 1), Pair("sound", "person", "Lavrov", "لافروف", "test", 2),
+             Pair("sound", "place", "London", "لندن", "test", 3), Pair("alias", "place", "Aleppo", "حلب", "test", 4)]
+    # كبير is a FreeDict word but no pair's name; FreeDict lacks لافروف and gives لندن as London;
+    # حلب is an alias, not a sound pair.
+    assert dictionary_names(["كبير", "خالد", "لافروف", "لندن", "حلب"], pairs, book) == [("خالد", "Khalid")]
+    assert dictionary_names(["خالد"], pairs, None) == []
 
 
 def test_read_corpora_counts_words_by_script_and_capitals_inside_sentences(corpora):
