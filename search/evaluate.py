@@ -15,6 +15,7 @@ is not their translation.
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,7 +23,8 @@ from typing import Iterable, NamedTuple
 
 from search import dictionary, gazetteer, sound
 from search.analysis import words
-from search.expand import dictionary_allows, ordinary, translates
+from search.expand import (COMMON, COMMON_EVIDENCE, COMMON_OUTWEIGHS, NAMED_SHARE, common_word_gives_way,
+                           dictionary_allows, translates)
 from search.names import (LONG_KEY_THRESHOLD, RELATIVE_MARGIN, THRESHOLDS, best_matches,
                           clitic_readings, sound_keys)
 from search.script import ARABIC, LATIN, script_of
@@ -80,6 +82,17 @@ class Corpus(NamedTuple):
     capitalised: Counter  # English exact form -> capitalised occurrences inside a sentence
     inside: Counter  # English exact form -> occurrences inside a sentence, not in all capitals
     articles: int
+    # Articles, as the index counts them for the searcher's common-word rule (`expand.common_word_gives_way`):
+    in_articles: Counter  # exact form -> the articles it is in
+    named: Counter  # Arabic exact form -> the articles that use it as a name (`sound.named_words`)
+    by_language: Counter  # "ar", "en" -> articles
+
+    def usage(self, arabic_word: str, latin: str) -> tuple[int, int, int, float]:
+        """`expand.common_word_gives_way`'s counts: the Arabic word's articles, the Arabic
+        articles, the Arabic word's articles that use it as a name, the Latin word's share
+        of the English articles."""
+        return (self.in_articles[arabic_word], self.by_language["ar"], self.named[arabic_word],
+                self.in_articles[latin] / max(1, self.by_language["en"]))
 
 
 def _sentence_initial(text: str, start: int) -> bool:
@@ -96,7 +109,8 @@ def read_corpora(folder: Path, limit: int | None = None) -> Corpus:
     `limit` caps the lines read from each file. Each word is counted in the
     language of its script, so English quoted in an Arabic article counts as English.
     """
-    corpus = Corpus(Counter(), Counter(), Counter(), Counter(), 0)
+    corpus = Corpus(Counter(), Counter(), Counter(), Counter(), 0, Counter(), Counter(), Counter())
+    normal = lru_cache(maxsize=None)(gazetteer.normalize)
     articles = 0
     for path in sorted(folder.glob("ar_*.jsonl")) + sorted(folder.glob("en_*.jsonl")):
         raw: Counter = Counter()  # (word, sentence-initial) -> count, normalised once below
@@ -106,9 +120,15 @@ def read_corpora(folder: Path, limit: int | None = None) -> Corpus:
                     break
                 article = json.loads(line)
                 articles += 1
+                corpus.by_language[path.name[:2]] += 1
+                found = []
                 for field in ("title", "text"):
                     text = article.get(field) or ""
-                    raw.update((w, w[0].isupper() and _sentence_initial(text, s)) for w, s, _ in words(text))
+                    own = list(words(text))
+                    raw.update((w, w[0].isupper() and _sentence_initial(text, s)) for w, s, _ in own)
+                    found += [w for w, _, _ in own]
+                corpus.in_articles.update({normal(w) for w in set(found)})
+                corpus.named.update(sound.named_words(found))
         for (word, initial), count in raw.items():
             _count(corpus, word, initial, count)
     return corpus._replace(articles=articles)
@@ -137,10 +157,15 @@ def is_name_candidate(form: str, corpus: Corpus) -> bool:
 # --- lookup ---------------------------------------------------------------------
 
 class Lexicon:
-    """Words of one script by sound key, as the index's key field holds them."""
+    """Words of one script by sound key, as the index's key field holds them.
 
-    def __init__(self, vocabulary: Iterable[str]):
+    `corpus`: the corpora's article counts, for the searcher's common-word
+    rule (`expand.common_word_gives_way`); without them the rule is off.
+    """
+
+    def __init__(self, vocabulary: Iterable[str], corpus: Corpus | None = None):
         self.by_key: dict[str, set[str]] = defaultdict(set)
+        self.corpus = corpus
         for word in vocabulary:
             for key in sound_keys(word):
                 self.by_key[key].add(word)
@@ -149,11 +174,20 @@ class Lexicon:
         """Candidates that match `query`, best first, as the searcher gets them.
 
         Like the searcher, an ordinary Arabic word (a FreeDict entry) meets
-        only Latin names that sound like its translations.
+        only Latin names that sound like its translations, and a common
+        Arabic word that the corpora do not use as a name meets no rare Latin one.
         """
         candidates = set().union(*(self.by_key.get(k, ()) for k in sound_keys(query)))
         book = dictionary.load()
-        return [(c, score) for c, score in best_matches(query, candidates) if dictionary_allows(book, query, c)]
+        return [(c, score) for c, score in best_matches(query, candidates)
+                if dictionary_allows(book, query, c) and not self._common_word(book, query, c)]
+
+    def _common_word(self, book, query: str, candidate: str) -> bool:
+        if self.corpus is None or script_of(query) == script_of(candidate):
+            return False
+        arabic_word, latin = (query, candidate) if script_of(query) == ARABIC else (candidate, query)
+        arabic_word, latin = gazetteer.normalize(arabic_word), gazetteer.normalize(latin)
+        return common_word_gives_way(book, arabic_word, latin, *self.corpus.usage(arabic_word, latin))
 
 
 def _name_words(name: str) -> list[str]:
@@ -284,21 +318,6 @@ def in_dictionary(book, arabic_word: str, english_word: str) -> bool:
                for m in book.meanings(english_word) if script_of(m) == ARABIC and " " not in m)
 
 
-def dictionary_names(arabic_words: Iterable[str], pairs: list[Pair], book) -> list[tuple[str, str]]:
-    """(word, English name) for each Arabic word that a sound pair uses as a name and that
-    FreeDict also lists as an ordinary word (`expand.ordinary`), not as that name
-    (`expand.translates`): خالد is Khalid and "eternal"; لندن is London in FreeDict too."""
-    if book is None:
-        return []
-    named: dict[str, str] = {}
-    for pair in pairs:
-        if pair.kind == "sound":
-            for word in _name_words(pair.arabic):
-                named.setdefault(gazetteer.normalize(word), pair.english)
-    return [(w, named[w]) for w in arabic_words
-            if w in named and ordinary(book, w, named[w]) and not translates(book, w, named[w])]
-
-
 def false_matches(queries: list[str], lexicon: Lexicon, known: set[tuple[str, str]],
                   query_is_arabic: bool, gazetteer_: gazetteer.Gazetteer) -> dict[str, list[str]]:
     """Query word -> the words it matches that are not its translation.
@@ -384,7 +403,7 @@ def names_report(corpora: Path | None = DEFAULT_CORPORA, limit: int | None = Non
                 "(not after . ! ? or a line break, not in all capitals) are capitalised.", ""]
     out += [f"Matcher: `search.names`, thresholds by shared key length {THRESHOLDS} "
             f"(longer keys {LONG_KEY_THRESHOLD}), candidates kept within {RELATIVE_MARGIN} of the best.", ""]
-    lexicons = {language: Lexicon(words_) for language, words_ in vocabulary.items()}
+    lexicons = {language: Lexicon(words_, corpus) for language, words_ in vocabulary.items()}
     results = recall_results(pairs, lexicons, gaz)
     sound = [r for r in results if r.kind == "sound"]
     sound_at10 = sum(1 for r in sound if r.rank is not None and r.rank <= TOP)
@@ -419,9 +438,9 @@ def _false_match_section(corpus: Corpus, pairs: list[Pair], gaz: gazetteer.Gazet
     english_top = [w for w, _ in corpus.english.most_common(FREQUENT)]
     english_named = [w for w in english_top if is_name_candidate(w, corpus)]
     # Only frequent words on the other side: a pair name would be a true match.
-    frequent = {"ar": Lexicon(w for w, _ in corpus.arabic.most_common(VOCABULARY)),
-                "en": Lexicon(w for w, _ in corpus.english.most_common(VOCABULARY)
-                              if is_name_candidate(w, corpus))}
+    frequent = {"ar": Lexicon((w for w, _ in corpus.arabic.most_common(VOCABULARY)), corpus),
+                "en": Lexicon((w for w, _ in corpus.english.most_common(VOCABULARY)
+                               if is_name_candidate(w, corpus)), corpus)}
     wrong_ar = false_matches(arabic_top, frequent["en"], known, True, gaz)
     wrong_en = false_matches(english_named, frequent["ar"], known, False, gaz)
     lines = ["## False matches on frequent words", "",
@@ -439,22 +458,21 @@ def _false_match_section(corpus: Corpus, pairs: list[Pair], gaz: gazetteer.Gazet
              f"| {_percent(len(wrong_en), len(english_top))} |", ""]
     met = len(wrong_ar) < 0.01 * len(arabic_top) and len(wrong_en) < 0.01 * len(english_top)
     lines += [f"Goal, under 1% on each language: {'met' if met else 'NOT met'}.", ""]
-    lines += _conflict(arabic_top, wrong_ar, pairs)
+    lines += _common_words(arabic_top, corpus)
     return lines + _listed(("Arabic", wrong_ar), ("English", wrong_en))
 
 
-def _conflict(arabic_top: list[str], wrong_ar: dict[str, list[str]], pairs: list[Pair]) -> list[str]:
-    """How many frequent Arabic words are both a dictionary word and a name: the two goals' overlap."""
-    book = dictionary.load()
-    if book is None:
-        return []
-    both = dictionary_names(arabic_top, pairs, book)
-    wrong_ordinary = [w for w, found in wrong_ar.items() if ordinary(book, w, found[0])]
-    shown = ", ".join(f"{w} {english}" for w, english in both[:8])
-    return [f"Where the two goals meet: {len(both)} of these {len(arabic_top):,} Arabic words are names of "
-            f"sound pairs that FreeDict lists as ordinary words, not as the name ({shown}), and {len(wrong_ordinary)} "
-            f"of the {len(wrong_ar)} Arabic words with a false match are FreeDict words too. A rule that "
-            "keeps such words from meeting Latin names by sound takes the first with the second.", ""]
+def _common_words(arabic_top: list[str], corpus: Corpus) -> list[str]:
+    """What the searcher's common-word rule makes of the frequent Arabic words."""
+    floor = max(COMMON_EVIDENCE, COMMON * corpus.by_language["ar"])
+    common = [w for w in arabic_top if corpus.in_articles[w] >= floor]
+    named = [w for w in common if corpus.named[w] >= NAMED_SHARE * corpus.in_articles[w]]
+    return [f"The common-word rule (`expand.common_word_gives_way`): {len(common)} of these {len(arabic_top):,} "
+            f"Arabic words are in at least {COMMON:.0%} of the Arabic articles. The corpora use {len(named)} of "
+            f"them as names, in {NAMED_SHARE:.0%} of their articles or more (after a title or a kind of place, "
+            f"or beside بن: {', '.join(named[:8])}). The other {len(common) - len(named)} meet a Latin word only "
+            f"where FreeDict gives the one for the other, or where the Latin word is at most {COMMON_OUTWEIGHS} "
+            "times rarer among the English articles.", ""]
 
 
 # --- through the searcher ---------------------------------------------------------

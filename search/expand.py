@@ -28,6 +28,10 @@ SAME_SCRIPT_SIMILARITY = 0.95
 WORD_AS_NAME_SIMILARITY = 0.90  # an ordinary Arabic word meets a Latin name only this close
 BOTH_WORDS_SIMILARITY = 0.95  # and an ordinary Latin word, or a name on two consonants, only this close
 OUTWEIGHED = 50  # an ordinary Arabic word this many times as common as a Latin name is not that name
+COMMON = 0.01  # of the Arabic articles: an Arabic word in more is a common word, unless used as a name
+COMMON_EVIDENCE = 20  # articles: a word in fewer says too little of how it is used
+NAMED_SHARE = 0.15  # of its articles that use it as a name (sound.named_words), for a common word to be one
+COMMON_OUTWEIGHS = 10  # a common Arabic word meets no Latin word this many times rarer
 
 
 @dataclass(frozen=True)
@@ -259,6 +263,9 @@ def _by_sound(reader, typed: str, word: str, book=None, lexicon=None) -> list[Al
     for c in sound.candidates(reader, word, exclude=own_exact, cache=lexicon, same_script=floor, keep=keep):
         if not dictionary_allows(book, word, c.exact) or _namesake_gives_way(book, word, c, own_share):
             continue
+        if _common_word_gives_way(reader, book, word, (own_exact, own_articles, own_share), c, lexicon,
+                                  lexicon.named if lexicon is not None else {}):
+            continue
         forms = tuple(c.exact.split())
         out.append(Alternative(Expansion(typed, c.exact, "sound"), _exact_query(forms, SOUND_BOOST * c.similarity),
                                exact=forms, attested=c.attested))
@@ -283,6 +290,60 @@ def _namesake_gives_way(book, word: str, candidate: sound.Candidate, own_share: 
         return False
     latin = candidate.exact.split(" ")[-1]
     return ordinary(book, word, latin) and not translates(book, word, latin)
+
+
+def is_common_word(articles: int, arabic_articles: int, named: int) -> bool:
+    """Whether an Arabic word in `articles` of the `arabic_articles` is a common word: in at least
+    COMMON of them (and COMMON_EVIDENCE), and used as a name (`named`) in under NAMED_SHARE of its own."""
+    return articles >= max(COMMON_EVIDENCE, COMMON * arabic_articles) and named < NAMED_SHARE * articles
+
+
+def common_word_gives_way(book, arabic_word: str, latin: str, articles: int, arabic_articles: int,
+                          named: int, latin_share: float) -> bool:
+    """Whether a common Arabic word keeps from meeting a Latin word that sounds like it.
+
+    Arabic has no capitals, so the words around an Arabic word tell whether the
+    corpus uses it as a name (`named`: after a title or a kind of place, or
+    beside بن; `sound.named_words`).  خالد is used so in 69% of its articles
+    of the shared corpus, كبير (big) in 2%, بلغ (reached) in 1%.  A common
+    word (`is_common_word`) that is no name meets a Latin word only where
+    FreeDict gives the one for the other, or where the Latin word is at most
+    COMMON_OUTWEIGHS times rarer among the English articles (`latin_share`):
+    تويتر meets Twitter and سبتمبر September, while كبير does not meet Cabir,
+    nor بلغ Plough.
+    """
+    if not is_common_word(articles, arabic_articles, named):
+        return False
+    if latin_share * COMMON_OUTWEIGHS >= articles / arabic_articles:
+        return False
+    return book is None or not translates(book, arabic_word, latin)
+
+
+def _common_word_gives_way(reader, book, word: str, own: tuple[str, int, float], candidate: sound.Candidate,
+                           lexicon, named: dict) -> bool:
+    """`common_word_gives_way` for a query word (`own`: its exact form, articles and share of its
+    language's articles) and a candidate.  Only a common Arabic word has its counts read:
+    `named` keeps them (`sound.Cache.named`)."""
+    if same_script(word, candidate.exact):
+        return False
+    own_exact, own_articles, own_share = own
+    arabic_total = sound.language_articles(reader, "ar", lexicon)
+    if script_of(word) == ARABIC:
+        if own_share < COMMON:
+            return False  # most words: nothing to read
+        arabic_word, articles, latin, latin_share = own_exact, own_articles, candidate.exact.split(" ")[-1], None
+    else:
+        if candidate.share < COMMON:
+            return False
+        arabic_word, articles, latin = candidate.exact, round(candidate.share * arabic_total), own_exact
+        latin_share = own_share
+    if arabic_word not in named:
+        named[arabic_word] = sound.named_articles(reader, arabic_word)
+    if not is_common_word(articles, arabic_total, named[arabic_word]):
+        return False
+    if latin_share is None:
+        latin_share = reader.doc_frequency("exact", latin) / max(1, sound.language_articles(reader, "en", lexicon))
+    return common_word_gives_way(book, arabic_word, latin, articles, arabic_total, named[arabic_word], latin_share)
 
 
 def _by_alias(aliases: list[str], typed: str) -> list[Alternative]:

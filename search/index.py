@@ -37,7 +37,7 @@ from search.sound import sound_analyzer
 
 # Bump when the schema or the analysis changes: an index built with another
 # version is refused with a message to rebuild, not searched wrongly.
-ANALYSIS_VERSION = 5
+ANALYSIS_VERSION = 6
 
 # The folder's names, for the callers of this module (the searcher, the tests).
 CURRENT, META, LOCK = generations.CURRENT, generations.META, generations.LOCK

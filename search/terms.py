@@ -16,13 +16,15 @@ positions; tests/test_terms.py checks that on case tables and random text.
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from operator import itemgetter
 from typing import NamedTuple
 
 from search import names
 from search.analysis import (_LETTER, _SENTENCE_ENDS, UNDERSCORELESS_WORD, WORD, _is_code,
                              without_underscores, word_forms)
-from search.sound import NEVER, PARTICLES, may_be_name, name_rule, name_terms, particle_terms
+from search.sound import (ALWAYS, KIN, NAME_WINDOW, NAMED, NEVER, PARTICLES, may_be_name, name_cue, name_rule,
+                          name_terms, particle_terms)
 
 # A word, and the sentence-ending character before it (past spaces and
 # tabs) when there is one: the test of `analysis._starts_sentence` done by
@@ -33,6 +35,7 @@ _FOUND = re.compile("(?:([" + re.escape("".join(sorted(_SENTENCE_ENDS))) + "])[ 
                     + UNDERSCORELESS_WORD.pattern + ")")
 
 _PARTICLE = itemgetter(3)  # WordInfo.particle, for map()
+_CUE = itemgetter(4)  # WordInfo.cue
 
 
 class WordInfo(NamedTuple):
@@ -40,6 +43,7 @@ class WordInfo(NamedTuple):
     name: int  # sound.name_rule: NEVER, ALWAYS or UNLESS_INITIAL
     terms: tuple[str, ...]  # its own sound terms, "<key> <exact>"
     particle: str | None  # the lower-case particle it is (de, al, bin...), or None
+    cue: int  # sound.name_cue: what it says of the Arabic words near it
 
 
 @lru_cache(maxsize=1_000_000)
@@ -48,7 +52,7 @@ def word_info(word: str) -> WordInfo:
     name = name_rule(word)
     lower = word.lower()
     return WordInfo(word_forms(word), name, name_terms(word) if name != NEVER else (),
-                    lower if lower in PARTICLES else None)
+                    lower if lower in PARTICLES else None, name_cue(word) if name == ALWAYS else 0)
 
 
 # A hyphen with a letter after it: where a word may go on past a hyphen.
@@ -178,6 +182,8 @@ def _sound(found: list, infos: list, terms: set) -> None:
         info = word_info(word)
         if may_be_name(info.name, initial):
             terms.update(info.terms)
+    if any(map(_CUE, infos)):
+        terms.update(NAMED + exact for exact in _named(infos))
     if not any(map(_PARTICLE, infos)):
         return
     for at in range(1, len(found)):
@@ -186,3 +192,16 @@ def _sound(found: list, infos: list, terms: set) -> None:
             (initial, word), info = found[at], infos[at]
             if may_be_name(info.name, initial):
                 terms.update(particle_terms(particle, word))
+
+
+def _named(infos: list) -> set[str]:
+    """sound.named_words from the words' infos: only the cues' neighbours are looked at."""
+    named = set()
+    for at in compress(range(len(infos)), map(_CUE, infos)):
+        near = infos[at + 1:at + 1 + NAME_WINDOW]
+        if infos[at].cue == KIN and at:
+            near = near + infos[at - 1:at]
+        for info in near:
+            if info.name == ALWAYS and info.forms is not None:
+                named.add(info.forms[1])
+    return named

@@ -239,3 +239,17 @@ def test_translation_can_be_switched_off(engine):
     results = engine.search("coalition", translate=False)
     assert via(results, "dictionary") == set()
     assert results.translation == "off"
+
+
+@pytest.mark.parametrize("sentence, met", [
+    pytest.param("قال مسؤولون إن الأمطار تأتي اليوم إلى المدينة.", False, id="a verb in every article"),
+    pytest.param("قال الأمير تأتي إن الأمطار وصلت اليوم إلى المدينة.", True, id="the same word after a title"),
+])
+def test_a_common_arabic_word_meets_a_rare_latin_name_only_if_used_as_a_name(tmp_path, sentence, met):
+    files = {f"en{i}.txt": f"Weather {i}\nIt rained in the city on day {i}." for i in range(99)}
+    files["tate.txt"] = "Gallery\nThe curator, Tate, opened the show."
+    files.update({f"ar{i}.txt": f"خبر {i}\n{sentence}" for i in range(30)})
+    index.build(build_corpus(tmp_path / "corpus", files), tmp_path / "index")
+    engine = Engine(tmp_path / "index")
+    assert ("tate" in via(engine.search("تأتي", translate=False), "sound")) == met  # in 30 of 30, Tate in 1 of 100
+    assert ("تاتي" in via(engine.search("Tate", translate=False), "sound")) == met

@@ -5,9 +5,9 @@ from collections import Counter
 
 import pytest
 
-from search import dictionary, gazetteer, index
-from search.evaluate import (Lexicon, Pair, _is_known, dictionary_names, is_name_candidate, known_translations,
-                             load_pairs, names_report, read_corpora, recall_results, searcher_report, sound_rank)
+from search import gazetteer, index
+from search.evaluate import (Lexicon, _is_known, is_name_candidate, known_translations, load_pairs,
+                             names_report, read_corpora, recall_results, searcher_report, sound_rank)
 from search.analysis import words
 
 PAIRS = load_pairs()
@@ -98,17 +98,6 @@ def corpora(tmp_path):
     return tmp_path
 
 
-def test_dictionary_names_are_pair_names_that_freedict_lists_as_words():
-    book = dictionary.load()
-    assert book is not None, "install FreeDict (make sysdeps)"
-    pairs = [Pair("sound", "person", "Khalid", "خالد", "test", 1), Pair("sound", "person", "Lavrov", "لافروف", "test", 2),
-             Pair("sound", "place", "London", "لندن", "test", 3), Pair("alias", "place", "Aleppo", "حلب", "test", 4)]
-    # كبير is a FreeDict word but no pair's name; FreeDict lacks لافروف and gives لندن as London;
-    # حلب is an alias, not a sound pair.
-    assert dictionary_names(["كبير", "خالد", "لافروف", "لندن", "حلب"], pairs, book) == [("خالد", "Khalid")]
-    assert dictionary_names(["خالد"], pairs, None) == []
-
-
 def test_read_corpora_counts_words_by_script_and_capitals_inside_sentences(corpora):
     corpus = read_corpora(corpora)
     assert corpus.articles == 5
@@ -117,6 +106,15 @@ def test_read_corpora_counts_words_by_script_and_capitals_inside_sentences(corpo
     assert not is_name_candidate("care", corpus)  # always lower case
     assert not is_name_candidate("however", corpus)  # capitalised only where a sentence starts
     assert corpus.inside["putin"] == 1  # not the all-capital title, not a sentence start
+
+
+def test_read_corpora_counts_articles_and_the_ones_that_use_a_word_as_a_name(corpora):
+    write_lines(corpora / "ar_more.jsonl", [{"id": "a3", "title": "", "text": "وصل الرئيس بوتين إلى موسكو"}])
+    corpus = read_corpora(corpora)
+    assert corpus.by_language == {"ar": 3, "en": 3}
+    assert corpus.in_articles["بوتين"] == 3 and corpus.in_articles["putin"] == 2  # articles, not occurrences
+    assert corpus.named["بوتين"] == 1  # after الرئيس in one article
+    assert corpus.usage("بوتين", "putin") == (3, 3, 1, 2 / 3)
 
 
 def test_read_corpora_honours_the_limit(corpora):

@@ -114,3 +114,23 @@ def test_function_word(word, found):
 
 def test_the_examples_in_docstrings(book):
     assert doctest.testmod(expand).failed == 0
+
+
+@pytest.mark.parametrize(
+    "arabic_word, latin, articles, named, latin_share, gives_way",
+    [
+        pytest.param("كبير", "cabir", 2300, 47, 0.0001, True, id="a common word, seldom a name, and a rare Latin one"),
+        pytest.param("خالد", "khalid", 1800, 1200, 0.0001, False, id="used as a name in most of its articles"),
+        pytest.param("كبير", "cabir", 2300, 345, 0.0001, False, id="a name in 15% of its articles is one"),
+        pytest.param("كبير", "cabir", 2300, 344, 0.0001, True, id="just under 15%"),
+        pytest.param("كبير", "cabir", 199, 0, 0.0001, False, id="in under 1% of the Arabic articles: not common"),
+        pytest.param("كبير", "cabir", 15, 0, 0.0, False, id="too few articles to judge, even in a small corpus"),
+        pytest.param("تويتر", "twitter", 700, 9, 0.0035, False, id="the Latin word at most 10 times rarer"),
+        pytest.param("تويتر", "twitter", 700, 9, 0.0034, True, id="more than 10 times rarer"),
+        pytest.param("لندن", "london", 1200, 16, 0.0, False, id="FreeDict gives London for لندن"),
+    ],
+)
+def test_a_common_word_that_is_no_name_meets_no_rare_latin_word(book, arabic_word, latin, articles, named,
+                                                                 latin_share, gives_way):
+    # 20,000 Arabic articles, as in the shared corpus: 1% is 200.
+    assert expand.common_word_gives_way(book, arabic_word, latin, articles, 20_000, named, latin_share) == gives_way
