@@ -24,7 +24,7 @@ from typing import Iterable, NamedTuple
 from search import dictionary, gazetteer, sound
 from search.analysis import words
 from search.expand import (COMMON, COMMON_EVIDENCE, COMMON_OUTWEIGHS, NAMED_SHARE, common_word_gives_way,
-                           dictionary_allows, translates)
+                           dictionary_allows, is_common_word, translates)
 from search.names import (LONG_KEY_THRESHOLD, RELATIVE_MARGIN, THRESHOLDS, best_matches,
                           clitic_readings, sound_keys)
 from search.script import ARABIC, LATIN, script_of
@@ -464,9 +464,9 @@ def _false_match_section(corpus: Corpus, pairs: list[Pair], gaz: gazetteer.Gazet
 
 def _common_words(arabic_top: list[str], corpus: Corpus) -> list[str]:
     """What the searcher's common-word rule makes of the frequent Arabic words."""
-    floor = max(COMMON_EVIDENCE, COMMON * corpus.by_language["ar"])
-    common = [w for w in arabic_top if corpus.in_articles[w] >= floor]
-    named = [w for w in common if corpus.named[w] >= NAMED_SHARE * corpus.in_articles[w]]
+    total = corpus.by_language["ar"]
+    common = [w for w in arabic_top if corpus.in_articles[w] >= max(COMMON_EVIDENCE, COMMON * total)]
+    named = [w for w in common if not is_common_word(corpus.in_articles[w], total, corpus.named[w])]
     return [f"The common-word rule (`expand.common_word_gives_way`): {len(common)} of these {len(arabic_top):,} "
             f"Arabic words are in at least {COMMON:.0%} of the Arabic articles. The corpora use {len(named)} of "
             f"them as names, in {NAMED_SHARE:.0%} of their articles or more (after a title or a kind of place, "
