@@ -41,7 +41,7 @@ NEVER, ALWAYS, UNLESS_INITIAL = 0, 1, 2  # when a word may be a name
 # Arabic has no capitals, so the words around an Arabic word tell whether it is used as a
 # name: a title or a kind of place before it (الأمير خالد, مدينة الموصل, شهر رمضان), or بن
 # beside it (فهد بن عبدالعزيز).  Each such use puts NAMED + its exact form in the field, and
-# `named_articles` tells خالد (a name in 69% of its articles in the shared corpus) from كبير (2%).
+# `named_articles` tells خالد (a name in 68% of its articles in the shared corpus) from كبير (2%).
 NAMED = "~ "  # no sound key has "~"
 NAME_WINDOW = 3  # words after a title that it may name: الرئيس الروسي فلاديمير بوتين
 _TITLES = """الرئيس رئيس الرئيسة الملك الملكة الأمير الأميرة الشيخ الشيخة السيد السيدة الدكتور المهندس
