@@ -23,7 +23,7 @@ from typing import Iterable, NamedTuple
 
 from search import dictionary, gazetteer, sound
 from search.analysis import words
-from search.expand import (COMMON, COMMON_EVIDENCE, COMMON_OUTWEIGHS, NAMED_SHARE, common_word_gives_way,
+from search.expand import (COMMON, COMMON_OUTWEIGHS, NAMED_SHARE, common_word_gives_way,
                            dictionary_allows, is_common_word, translates)
 from search.names import (LONG_KEY_THRESHOLD, RELATIVE_MARGIN, THRESHOLDS, best_matches,
                           clitic_readings, sound_keys)
@@ -465,7 +465,7 @@ def _false_match_section(corpus: Corpus, pairs: list[Pair], gaz: gazetteer.Gazet
 def _common_words(arabic_top: list[str], corpus: Corpus) -> list[str]:
     """What the searcher's common-word rule makes of the frequent Arabic words."""
     total = corpus.by_language["ar"]
-    common = [w for w in arabic_top if corpus.in_articles[w] >= max(COMMON_EVIDENCE, COMMON * total)]
+    common = [w for w in arabic_top if is_common_word(corpus.in_articles[w], total, 0)]  # by articles alone
     named = [w for w in common if not is_common_word(corpus.in_articles[w], total, corpus.named[w])]
     return [f"The common-word rule (`expand.common_word_gives_way`): {len(common)} of these {len(arabic_top):,} "
             f"Arabic words are in at least {COMMON:.0%} of the Arabic articles. The corpora use {len(named)} of "

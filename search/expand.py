@@ -260,11 +260,11 @@ def _by_sound(reader, typed: str, word: str, book=None, lexicon=None) -> list[Al
     own_share = own_articles / max(1, sound.language_articles(reader, "ar" if script_of(word) == ARABIC else "en",
                                                               lexicon))
     floor = 0.0 if unknown else SAME_SCRIPT_SIMILARITY
+    named = lexicon.named if lexicon is not None else {}  # common Arabic words' named counts, read once
     for c in sound.candidates(reader, word, exclude=own_exact, cache=lexicon, same_script=floor, keep=keep):
         if not dictionary_allows(book, word, c.exact) or _namesake_gives_way(book, word, c, own_share):
             continue
-        if _common_word_gives_way(reader, book, word, (own_exact, own_articles, own_share), c, lexicon,
-                                  lexicon.named if lexicon is not None else {}):
+        if _common_word_gives_way(reader, book, word, (own_exact, own_articles, own_share), c, lexicon, named):
             continue
         forms = tuple(c.exact.split())
         out.append(Alternative(Expansion(typed, c.exact, "sound"), _exact_query(forms, SOUND_BOOST * c.similarity),
@@ -327,14 +327,12 @@ def _common_word_gives_way(reader, book, word: str, own: tuple[str, int, float],
     if same_script(word, candidate.exact):
         return False
     own_exact, own_articles, own_share = own
+    if (own_share if script_of(word) == ARABIC else candidate.share) < COMMON:
+        return False  # most words: nothing to read
     arabic_total = sound.language_articles(reader, "ar", lexicon)
     if script_of(word) == ARABIC:
-        if own_share < COMMON:
-            return False  # most words: nothing to read
         arabic_word, articles, latin, latin_share = own_exact, own_articles, candidate.exact.split(" ")[-1], None
     else:
-        if candidate.share < COMMON:
-            return False
         arabic_word, articles, latin = candidate.exact, round(candidate.share * arabic_total), own_exact
         latin_share = own_share
     if arabic_word not in named:
